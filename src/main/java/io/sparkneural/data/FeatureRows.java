@@ -1,0 +1,36 @@
+package io.sparkneural.data;
+
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+
+/** Copies Spark vectors into flat row-major float buffers without a per-row array. */
+public final class FeatureRows {
+    private FeatureRows() {}
+
+    /** Writes {@code v} into {@code dest[row * width ...]}; the caller has checked {@code v.size() == width}. */
+    public static void copy(Vector v, float[] dest, int row, int width) {
+        int base = row * width;
+        if (v instanceof DenseVector d) {
+            double[] values = d.values();
+            for (int j = 0; j < width; j++) dest[base + j] = (float) values[j];
+        } else {
+            SparseVector s = (SparseVector) v;
+            java.util.Arrays.fill(dest, base, base + width, 0f);
+            int[] idx = s.indices();
+            double[] values = s.values();
+            for (int k = 0; k < idx.length; k++) dest[base + idx[k]] = (float) values[k];
+        }
+    }
+
+    /** Index of the first NaN or infinite value, or -1. */
+    public static int firstNonFinite(Vector v) {
+        double[] values = v instanceof SparseVector s ? s.values() : v.toArray();
+        for (int k = 0; k < values.length; k++) {
+            if (!Double.isFinite(values[k])) {
+                return v instanceof SparseVector s ? s.indices()[k] : k;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,83 @@
+package io.sparkneural.data;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Turns each partition of a (features, label) DataFrame into ND4J minibatches where the partition lives: the
+ * training data never passes through the driver. Rows are shuffled within their partition (seeded) so that data
+ * sorted by label does not yield single-class minibatches; the training master reshuffles minibatch order each epoch.
+ */
+public final class MinibatchConverter implements Serializable {
+    private final String featuresCol;
+    private final String labelCol;
+    private final int numInputs;
+    private final int labelWidth;
+    private final boolean oneHot;
+    private final int batchSize;
+    private final long seed;
+
+    /**
+     * @param labelWidth target columns per row
+     * @param oneHot     whether the label index becomes a one-hot row; else the label value is the single target
+     */
+    public MinibatchConverter(String featuresCol, String labelCol, int numInputs, int labelWidth, boolean oneHot,
+                              int batchSize, long seed) {
+        this.featuresCol = featuresCol;
+        this.labelCol = labelCol;
+        this.numInputs = numInputs;
+        this.labelWidth = labelWidth;
+        this.oneHot = oneHot;
+        this.batchSize = batchSize;
+        this.seed = seed;
+    }
+
+    /** Lazily converts; the caller persists the result if it is used more than once. */
+    public JavaRDD<DataSet> convert(Dataset<?> data) {
+        return data.select(col(featuresCol), col(labelCol).cast("double")).toJavaRDD()
+                .mapPartitionsWithIndex(this::partitionBatches, false);
+    }
+
+    private Iterator<DataSet> partitionBatches(int partition, Iterator<Row> rows) {
+        List<Row> buffered = new ArrayList<>();
+        rows.forEachRemaining(buffered::add);
+        Collections.shuffle(buffered, new Random(seed * 1_000_003L + partition));
+        List<DataSet> batches = new ArrayList<>((buffered.size() + batchSize - 1) / batchSize);
+        for (int start = 0; start < buffered.size(); start += batchSize) {
+            batches.add(batch(buffered.subList(start, Math.min(buffered.size(), start + batchSize))));
+        }
+        return batches.iterator();
+    }
+
+    /** One minibatch from already validated rows. */
+    DataSet batch(List<Row> rows) {
+        int n = rows.size();
+        float[] x = new float[n * numInputs];
+        float[] y = new float[n * labelWidth];
+        for (int i = 0; i < n; i++) {
+            Row r = rows.get(i);
+            FeatureRows.copy((Vector) r.get(0), x, i, numInputs);
+            double label = r.getDouble(1);
+            if (oneHot) {
+                y[i * labelWidth + (int) label] = 1f;
+            } else {
+                y[i] = (float) label;
+            }
+        }
+        return new DataSet(Nd4j.createFromArray(x).reshape('c', n, numInputs),
+                Nd4j.createFromArray(y).reshape('c', n, labelWidth));
+    }
+}

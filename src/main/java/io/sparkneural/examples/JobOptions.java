@@ -1,0 +1,139 @@
+package io.sparkneural.examples;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Command-line options of a job: {@code --name value} (or {@code --name=value}) options with defaults, and
+ * {@code --name} flags. Declare them, then {@link #parse} the arguments; {@link #help} lists them with defaults.
+ */
+final class JobOptions {
+  /** A wrong command line: an unknown option, a missing or malformed value. Its message is one line. */
+  static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  private record Option(String name, String defaultValue, String description, boolean flag) {}
+
+  private final Map<String, Option> options = new LinkedHashMap<>();
+  private final Map<String, String> values = new LinkedHashMap<>();
+
+  /** Declares {@code --name value}, worth {@code defaultValue} when not given. */
+  JobOptions option(String name, String defaultValue, String description) {
+    options.put(name, new Option(name, defaultValue, description, false));
+    return this;
+  }
+
+  /** Declares the flag {@code --name}, false unless given. */
+  JobOptions flag(String name, String description) {
+    options.put(name, new Option(name, "false", description, true));
+    return this;
+  }
+
+  /** True when the arguments ask for help ({@code --help} or {@code -h}) anywhere. */
+  static boolean wantsHelp(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Reads the arguments; options not given keep their defaults. */
+  JobOptions parse(String[] args) throws UsageException {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + arg + "' (options are --name value; see --help)");
+      }
+      int eq = arg.indexOf('=');
+      String name = arg.substring(2, eq < 0 ? arg.length() : eq);
+      Option option = options.get(name);
+      if (option == null) {
+        throw new UsageException("unknown option --" + name + " (see --help)");
+      }
+      String value;
+      if (eq >= 0) {
+        value = arg.substring(eq + 1);
+      } else if (option.flag()) {
+        value = "true";
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new UsageException("option --" + name + " needs a value");
+      }
+      values.put(name, value);
+    }
+    return this;
+  }
+
+  /** The option's value as given, else its default. */
+  String string(String name) {
+    Option option = options.get(name);
+    if (option == null) {
+      throw new IllegalArgumentException("undeclared option --" + name);
+    }
+    return values.getOrDefault(name, option.defaultValue());
+  }
+
+  /** Whether the flag was given. */
+  boolean flagSet(String name) {
+    return Boolean.parseBoolean(string(name));
+  }
+
+  /** The option as an int of at least {@code min}. */
+  int integer(String name, int min) throws UsageException {
+    int value;
+    try {
+      value = Integer.parseInt(string(name).trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("option --" + name + " needs an integer, but got '" + string(name) + "'");
+    }
+    if (value < min) {
+      throw new UsageException("option --" + name + " must be at least " + min + ", but got " + value);
+    }
+    return value;
+  }
+
+  /** The option as a long. */
+  long longValue(String name) throws UsageException {
+    try {
+      return Long.parseLong(string(name).trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("option --" + name + " needs an integer, but got '" + string(name) + "'");
+    }
+  }
+
+  /** The option as a positive, finite double. */
+  double positiveDouble(String name) throws UsageException {
+    double value;
+    try {
+      value = Double.parseDouble(string(name).trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("option --" + name + " needs a number, but got '" + string(name) + "'");
+    }
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new UsageException("option --" + name + " must be a positive number, but got " + string(name));
+    }
+    return value;
+  }
+
+  /** The usage text: a synopsis line, then one line per option with its default. */
+  String help(String synopsis) {
+    StringBuilder text = new StringBuilder(synopsis).append(System.lineSeparator()).append(System.lineSeparator());
+    text.append("Options:").append(System.lineSeparator());
+    for (Option option : options.values()) {
+      String left = option.flag() ? "--" + option.name() : "--" + option.name() + " <value>";
+      String def = option.flag() ? "" : " (default: " + option.defaultValue() + ")";
+      text.append(String.format(Locale.ROOT, "  %-30s %s%s%n", left, option.description(), def));
+    }
+    text.append(String.format(Locale.ROOT, "  %-30s %s%n", "--help", "print this help and exit"));
+    return text.toString();
+  }
+}

@@ -1,0 +1,129 @@
+package io.sparkneural.ml;
+
+import io.sparkneural.network.Task;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * A feedforward neural network classifier (binary and multiclass) trained on a DataFrame by data-parallel
+ * parameter averaging. Behaves like Spark's own classifiers: fits in a Pipeline, tunes with ParamGridBuilder,
+ * saves and loads.
+ *
+ * <pre>{@code
+ * NeuralClassificationModel m = new NeuralClassifier()
+ *     .setLayers("dense(64, relu) dropout(0.2) dense(10, softmax)")
+ *     .setEpochs(10).fit(train);
+ * }</pre>
+ *
+ * Labels are class indices 0..k-1 (as StringIndexer writes them); k comes from the label column's metadata, or
+ * else from the largest label. The output layer must be {@code dense(k, softmax)}, or {@code dense(1, sigmoid)}
+ * for two classes.
+ */
+public class NeuralClassifier extends ProbabilisticClassifier<Vector, NeuralClassifier, NeuralClassificationModel>
+        implements NeuralParams, DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+    private String uid; // no initializer: assigned during the super-constructor, see StageUid
+    private final NeuralParamSet neuralParamSet = new NeuralParamSet(this);
+
+    public NeuralClassifier() {
+        setNeuralDefaults();
+    }
+
+    /** Used by Spark's copy() and readers. */
+    public NeuralClassifier(String uid) {
+        this(StageUid.park(uid), true);
+    }
+
+    private NeuralClassifier(String uid, boolean parked) {
+        setNeuralDefaults();
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) uid = StageUid.take("neuralClassifier");
+        return uid;
+    }
+
+    @Override
+    public NeuralParamSet neuralParamSet() {
+        return neuralParamSet;
+    }
+
+    /** Network layers, e.g. {@code "dense(64, relu) dropout(0.2) dense(10, softmax)"}; required. */
+    public NeuralClassifier setLayers(String value) {
+        io.sparkneural.spec.NetworkSpec.parse(value); // reject a bad spec here, with its position
+        return (NeuralClassifier) set(layers(), value);
+    }
+
+    /** Loss; default "auto": binary_crossentropy for dense(1, sigmoid), else sparse_categorical_crossentropy. */
+    public NeuralClassifier setLoss(String value) {
+        if (!"auto".equalsIgnoreCase(value)) io.sparkneural.spec.Loss.parse(value);
+        return (NeuralClassifier) set(loss(), value);
+    }
+
+    /** Optimizer, e.g. "adam" (default), "sgd(momentum=0.9, nesterov=true)", "rmsprop", "adagrad". */
+    public NeuralClassifier setOptimizer(String value) {
+        io.sparkneural.spec.OptimizerSpec.parse(value);
+        return (NeuralClassifier) set(optimizer(), value);
+    }
+
+    /** Learning rate; default: the optimizer's Keras default. */
+    public NeuralClassifier setLearningRate(double value) { return (NeuralClassifier) set(learningRate(), value); }
+    /** Epochs; default 10. */
+    public NeuralClassifier setEpochs(int value) { return (NeuralClassifier) set(epochs(), value); }
+    /** Minibatch rows per worker; default 32. */
+    public NeuralClassifier setBatchSize(int value) { return (NeuralClassifier) set(batchSize(), value); }
+    /** Minibatches per worker between averagings; default 5. */
+    public NeuralClassifier setAveragingFrequency(int value) { return (NeuralClassifier) set(averagingFrequency(), value); }
+    /** Training workers; default 0 = Spark's default parallelism. */
+    public NeuralClassifier setNumWorkers(int value) { return (NeuralClassifier) set(numWorkers(), value); }
+    /** Minibatches prefetched per worker; default 2. */
+    public NeuralClassifier setPrefetchBatches(int value) { return (NeuralClassifier) set(prefetchBatches(), value); }
+    /** Storage level of the training minibatches; default MEMORY_ONLY_SER. */
+    public NeuralClassifier setStorageLevel(String value) { return (NeuralClassifier) set(storageLevel(), value); }
+    /** Seed; default 42. */
+    public NeuralClassifier setSeed(long value) { return (NeuralClassifier) set(seed(), value); }
+    /** Rows per forward pass in transform(); default 1024. */
+    public NeuralClassifier setInferenceBatchSize(int value) { return (NeuralClassifier) set(inferenceBatchSize(), value); }
+    /** Full training loss after each epoch; default true. */
+    public NeuralClassifier setTrackTrainingLoss(boolean value) { return (NeuralClassifier) set(trackTrainingLoss(), value); }
+
+    @Override
+    public NeuralClassificationModel train(Dataset<?> dataset) {
+        String labelCol = getLabelCol();
+        NeuralTraining.Fitted fitted = NeuralTraining.fit(this, dataset, getFeaturesCol(), labelCol,
+                Task.CLASSIFICATION, metadataClasses(dataset.schema().apply(labelCol)));
+        return new NeuralClassificationModel(uid(), fitted.result().state(), fitted.numFeatures(),
+                fitted.output().numClasses(), fitted.summary());
+    }
+
+    /** Classes the label column's metadata declares (StringIndexer writes it), or 0. */
+    static int metadataClasses(StructField labelField) {
+        Attribute a = Attribute.fromStructField(labelField);
+        if (a instanceof BinaryAttribute) return 2;
+        if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) return (Integer) n.getNumValues().get();
+        return 0;
+    }
+
+    @Override
+    public NeuralClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    public static MLReader<NeuralClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static NeuralClassifier load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,46 @@
+package io.sparkneural.ml;
+
+import io.sparkneural.network.NetworkRunner;
+import io.sparkneural.network.NetworkState;
+import io.sparkneural.train.TrainingSummary;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.Serializable;
+
+/**
+ * What both Model classes hold and do with their network: the state, the sizes, the provenance, a lazily built
+ * driver-side network for single-row {@code predict}, and the broadcast used by {@code transform}.
+ */
+final class NeuralModelSupport implements Serializable {
+    final NetworkState state;
+    final int numFeatures;
+    final int numOutputs;
+    final TrainingSummary summary;
+    private transient NetworkRunner driverRunner;
+    private transient Broadcast<NetworkState> broadcast;
+
+    NeuralModelSupport(NetworkState state, int numFeatures, int numOutputs, TrainingSummary summary) {
+        this.state = state;
+        this.numFeatures = numFeatures;
+        this.numOutputs = numOutputs;
+        this.summary = summary;
+    }
+
+    /** One row's network output, computed on the calling JVM. */
+    synchronized float[] predictOne(Vector features, String featuresCol) {
+        io.sparkneural.data.DataChecks.requireSize(features, numFeatures, featuresCol, "the given row");
+        if (driverRunner == null) driverRunner = new NetworkRunner(state, numFeatures);
+        float[] x = new float[numFeatures];
+        io.sparkneural.data.FeatureRows.copy(features, x, 0, numFeatures);
+        return driverRunner.predict(x, 1);
+    }
+
+    synchronized Broadcast<NetworkState> broadcast(SparkSession spark) {
+        if (broadcast == null) {
+            broadcast = spark.sparkContext().broadcast(state, scala.reflect.ClassTag$.MODULE$.apply(NetworkState.class));
+        }
+        return broadcast;
+    }
+}

@@ -1,0 +1,81 @@
+package io.sparkneural.ml;
+
+import io.sparkneural.spec.OptimizerSpec;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The Params every spark-neural stage shares (Estimators and their Models alike). Spark finds Params by
+ * reflection over public no-argument methods returning a {@link Param}; the default methods below are those
+ * accessors, so each Param shows in {@code explainParams()}, is copied by {@code copy()} and is persisted.
+ */
+public interface NeuralParams extends Params {
+
+    /** The stage's own Param objects; not a Param itself. */
+    NeuralParamSet neuralParamSet();
+
+    /** Network layers, compact text or JSON. No default: it must be set. */
+    default Param<String> layers() { return neuralParamSet().layers; }
+    /** Loss name. Default "auto". */
+    default Param<String> loss() { return neuralParamSet().loss; }
+    /** Optimizer text. Default "adam". */
+    default Param<String> optimizer() { return neuralParamSet().optimizer; }
+    /** Learning rate. No default: the optimizer's Keras default applies. */
+    default DoubleParam learningRate() { return neuralParamSet().learningRate; }
+    /** Epochs. Default 10. */
+    default IntParam epochs() { return neuralParamSet().epochs; }
+    /** Minibatch rows per worker. Default 32. */
+    default IntParam batchSize() { return neuralParamSet().batchSize; }
+    /** Minibatches between averagings. Default 5. */
+    default IntParam averagingFrequency() { return neuralParamSet().averagingFrequency; }
+    /** Training workers; 0 = default parallelism. Default 0. */
+    default IntParam numWorkers() { return neuralParamSet().numWorkers; }
+    /** Minibatches prefetched per worker. Default 2. */
+    default IntParam prefetchBatches() { return neuralParamSet().prefetchBatches; }
+    /** Storage level of the training minibatches. Default MEMORY_ONLY_SER. */
+    default Param<String> storageLevel() { return neuralParamSet().storageLevel; }
+    /** Random seed. Default 42. */
+    default LongParam seed() { return neuralParamSet().seed; }
+    /** Rows per forward pass in transform(). Default 1024. */
+    default IntParam inferenceBatchSize() { return neuralParamSet().inferenceBatchSize; }
+    /** Whether to compute the full training loss after each epoch. Default true. */
+    default BooleanParam trackTrainingLoss() { return neuralParamSet().trackTrainingLoss; }
+
+    default String getLayers() { return getOrDefault(layers()); }
+    default String getLoss() { return getOrDefault(loss()); }
+    default String getOptimizer() { return getOrDefault(optimizer()); }
+    default int getEpochs() { return (Integer) getOrDefault(epochs()); }
+    default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
+    default int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency()); }
+    default int getNumWorkers() { return (Integer) getOrDefault(numWorkers()); }
+    default int getPrefetchBatches() { return (Integer) getOrDefault(prefetchBatches()); }
+    default String getStorageLevel() { return getOrDefault(storageLevel()); }
+    default long getSeed() { return (Long) getOrDefault(seed()); }
+    default int getInferenceBatchSize() { return (Integer) getOrDefault(inferenceBatchSize()); }
+    default boolean getTrackTrainingLoss() { return (Boolean) getOrDefault(trackTrainingLoss()); }
+
+    /** The learning rate set, or the optimizer's Keras default when none is. */
+    default double getLearningRate() {
+        return isDefined(learningRate()) ? (Double) getOrDefault(learningRate())
+                : OptimizerSpec.parse(getOptimizer()).defaultLearningRate();
+    }
+
+    /** Called once from each stage's constructor. */
+    default void setNeuralDefaults() {
+        setDefault(loss(), "auto");
+        setDefault(optimizer(), "adam");
+        setDefault(epochs(), 10);
+        setDefault(batchSize(), 32);
+        setDefault(averagingFrequency(), 5);
+        setDefault(numWorkers(), 0);
+        setDefault(prefetchBatches(), 2);
+        setDefault(storageLevel(), "MEMORY_ONLY_SER");
+        setDefault(seed(), 42L);
+        setDefault(inferenceBatchSize(), 1024);
+        setDefault(trackTrainingLoss(), true);
+    }
+}

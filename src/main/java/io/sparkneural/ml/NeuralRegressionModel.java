@@ -1,0 +1,119 @@
+package io.sparkneural.ml;
+
+import io.sparkneural.network.NetworkState;
+import io.sparkneural.persist.ModelFiles;
+import io.sparkneural.train.TrainingSummary;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+
+/** A fitted {@link NeuralRegressor}; {@code transform} adds the prediction column, computed in batches. */
+public class NeuralRegressionModel extends RegressionModel<Vector, NeuralRegressionModel>
+        implements NeuralParams, MLWritable {
+    private static final long serialVersionUID = 1L;
+    private String uid; // no initializer: assigned during the super-constructor, see StageUid
+    private final NeuralParamSet neuralParamSet = new NeuralParamSet(this);
+    private final NeuralModelSupport model;
+
+    NeuralRegressionModel(String uid, NetworkState state, int numFeatures, TrainingSummary summary) {
+        this(StageUid.park(uid), state, numFeatures, summary, true);
+    }
+
+    private NeuralRegressionModel(String uid, NetworkState state, int numFeatures, TrainingSummary summary, boolean parked) {
+        setNeuralDefaults();
+        this.model = new NeuralModelSupport(state, numFeatures, 1, summary);
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) uid = StageUid.take("neuralRegressor");
+        return uid;
+    }
+
+    @Override
+    public NeuralParamSet neuralParamSet() {
+        return neuralParamSet;
+    }
+
+    @Override
+    public int numFeatures() {
+        return model.numFeatures;
+    }
+
+    /** Provenance and per-epoch history of the training run. */
+    public TrainingSummary summary() {
+        return model.summary;
+    }
+
+    /** Training loss after each epoch. */
+    public double[] trainingLossHistory() {
+        return model.summary.lossHistory().clone();
+    }
+
+    /** The trained network's state (configuration, parameters, optimizer state). */
+    public NetworkState networkState() {
+        return model.state;
+    }
+
+    @Override
+    public double predict(Vector features) {
+        return model.predictOne(features, getFeaturesCol())[0];
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType outSchema = transformSchema(dataset.schema(), true);
+        if (getPredictionCol().isEmpty()) return dataset.toDF();
+        BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), model.numFeatures, 1,
+                getFeaturesCol(), getInferenceBatchSize(), (out, offset, width) -> new Object[]{(double) out[offset]});
+        return inference.transform(dataset, outSchema);
+    }
+
+    @Override
+    public NeuralRegressionModel copy(ParamMap extra) {
+        NeuralRegressionModel copy = new NeuralRegressionModel(uid(), model.state, model.numFeatures, model.summary);
+        return copyValues(copy, extra).setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        NeuralRegressionModel self = this;
+        return new MLWriter() {
+            @Override
+            public void saveImpl(String path) {
+                try {
+                    ModelFiles.save(self, model.state, new ModelFiles.ModelInfo(model.numFeatures, 0, model.summary),
+                            path, sparkSession().sparkContext());
+                } catch (IOException e) {
+                    throw new IllegalStateException("Cannot save " + uid() + " to " + path + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    public static MLReader<NeuralRegressionModel> read() {
+        return new MLReader<>() {
+            @Override
+            public NeuralRegressionModel load(String path) {
+                ModelFiles.Loaded loaded = ModelFiles.load(path, sparkSession().sparkContext(),
+                        NeuralRegressionModel.class.getName());
+                NeuralRegressionModel m = new NeuralRegressionModel(loaded.metadata().uid(), loaded.state(),
+                        loaded.info().numFeatures(), loaded.info().summary());
+                loaded.metadata().getAndSetParams(m, scala.Option.empty());
+                return m;
+            }
+        };
+    }
+
+    public static NeuralRegressionModel load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,125 @@
+package io.sparkneural.network;
+
+import io.sparkneural.spec.ActivationSpec;
+import io.sparkneural.spec.DenseSpec;
+import io.sparkneural.spec.DropoutSpec;
+import io.sparkneural.spec.LayerSpec;
+import io.sparkneural.spec.Loss;
+import io.sparkneural.spec.NetworkSpec;
+import io.sparkneural.spec.OptimizerSpec;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.*;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMAE;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+import java.util.List;
+
+/**
+ * Turns a {@link NetworkSpec} into a DL4J configuration that means what the same Keras model means:
+ * Glorot-uniform weights and zero biases, dropout as the fraction dropped, Keras's l2 penalty
+ * ({@code l2 * sum(w^2)}, which DL4J writes as {@code coefficient/2 * sum(w^2)}), and Keras's optimizer defaults.
+ */
+public final class NetworkFactory {
+    private NetworkFactory() {}
+
+    /**
+     * @param numInputs    feature vector size
+     * @param learningRate learning rate (> 0)
+     * @param seed         weight initialisation seed
+     */
+    public static MultiLayerConfiguration configuration(NetworkSpec spec, int numInputs, OutputContract output,
+                                                        OptimizerSpec optimizer, double learningRate, long seed) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .updater(updater(optimizer, learningRate))
+                .list();
+        List<LayerSpec> layers = spec.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec layer = layers.get(i);
+            boolean last = i == layers.size() - 1;
+            if (layer instanceof DenseSpec d) {
+                if (last) {
+                    list.layer(new OutputLayer.Builder(lossFunction(output.loss())).nOut(d.units())
+                            .activation(activation(d.activation())).l1(d.l1()).l2(kerasL2(d.l2())).build());
+                } else {
+                    list.layer(new DenseLayer.Builder().nOut(d.units())
+                            .activation(activation(d.activation())).l1(d.l1()).l2(kerasL2(d.l2())).build());
+                }
+            } else if (layer instanceof DropoutSpec dr) {
+                if (dr.rate() > 0) {
+                    list.layer(new DropoutLayer.Builder(1.0 - dr.rate()).build()); // DL4J takes the retain probability
+                }
+            } else {
+                throw new IllegalArgumentException("layer " + layer.toText() + " is not supported by the feedforward builder");
+            }
+        }
+        return list.setInputType(InputType.feedForward(numInputs)).build();
+    }
+
+    /** Keras adds {@code l2 * sum(w^2)}; DL4J adds {@code c * 0.5 * sum(w^2)}: c = 2 * l2. */
+    static double kerasL2(double l2) {
+        return 2.0 * l2;
+    }
+
+    /** The DL4J activation for an activation name of the layer grammar. */
+    public static IActivation activation(ActivationSpec a) {
+        return switch (a.name()) {
+            case "relu" -> new ActivationReLU();
+            case "relu6" -> new ActivationReLU6();
+            case "sigmoid" -> new ActivationSigmoid();
+            case "tanh" -> new ActivationTanH();
+            case "leaky_relu" -> new ActivationLReLU(a.alpha());
+            case "elu" -> new ActivationELU(a.alpha());
+            case "selu" -> new ActivationSELU();
+            case "gelu" -> new ActivationGELU(true); // tanh approximation, as Keras gelu(approximate=True)
+            case "swish" -> new ActivationSwish();
+            case "mish" -> new ActivationMish();
+            case "softplus" -> new ActivationSoftPlus();
+            case "softsign" -> new ActivationSoftSign();
+            case "softmax" -> new ActivationSoftmax();
+            case "linear" -> new ActivationIdentity();
+            default -> throw new IllegalArgumentException("activation " + a.name() + " has no DL4J counterpart");
+        };
+    }
+
+    static ILossFunction lossFunction(Loss loss) {
+        return switch (loss) {
+            case BINARY_CROSSENTROPY -> new LossBinaryXENT();
+            // labels reach the network one-hot in both cases: Spark's label column holds class indices
+            case CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY -> new LossMCXENT();
+            case MSE -> new LossMSE();
+            case MAE -> new LossMAE();
+        };
+    }
+
+    /** The DL4J updater for an optimizer of the grammar, with Keras's defaults. */
+    public static IUpdater updater(OptimizerSpec o, double lr) {
+        return switch (o.name()) {
+            case "sgd" -> o.momentum() <= 0 ? new Sgd(lr)
+                    : o.nesterov() ? new Nesterovs(lr, o.momentum()) : new Momentum(lr, o.momentum());
+            case "adam" -> new Adam(lr, o.beta1(), o.beta2(), o.epsilon());
+            case "rmsprop" -> new RmsProp(lr, o.rho(), o.epsilon());
+            case "adagrad" -> new AdaGrad(lr, o.epsilon());
+            default -> throw new IllegalArgumentException("optimizer " + o.name() + " has no DL4J counterpart");
+        };
+    }
+}

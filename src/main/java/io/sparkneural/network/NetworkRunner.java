@@ -1,0 +1,42 @@
+package io.sparkneural.network;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Forward passes over rows given as flat float arrays, so callers need no ND4J types. Not thread-safe: one
+ * runner per Spark task (DL4J networks keep per-call workspaces). Closing frees the network's native memory.
+ */
+public final class NetworkRunner implements AutoCloseable {
+    private final MultiLayerNetwork net;
+    private final int numInputs;
+    private boolean closed;
+
+    public NetworkRunner(NetworkState state, int numInputs) {
+        this.net = state.restoreForInference();
+        this.numInputs = numInputs;
+    }
+
+    /**
+     * @param features row-major, {@code rows * numInputs} values
+     * @return row-major outputs, {@code rows * outputs} values
+     */
+    public float[] predict(float[] features, int rows) {
+        if (closed) throw new IllegalStateException("network runner is closed");
+        INDArray in = Nd4j.createFromArray(features).reshape('c', rows, numInputs);
+        INDArray out = net.output(in, false);
+        float[] result = out.dup('c').data().asFloat();
+        in.close();
+        out.close();
+        return result;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            net.close();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.sparkneural.persist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkneural.network.NetworkState;
+import io.sparkneural.train.TrainingSummary;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
+import scala.Option;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Spark's model layout: {@code metadata/} (class, uid, Spark version, Params; written by Spark's own helper) and
+ * {@code data/} holding {@code model.json} (format version, sizes, provenance, history), {@code network.json}
+ * (DL4J's configuration) and {@code params.bin} / {@code updater.bin} (floats in a small length-prefixed format).
+ * No Java serialization: every file is readable without running code from it.
+ */
+public final class ModelFiles {
+    /** The data/ format this version writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    private static final int FLOATS_MAGIC = 0x534E4631; // "SNF1"
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelFiles() {}
+
+    /**
+     * What {@code data/} holds besides the network.
+     *
+     * @param numFeatures feature vector size
+     * @param numClasses  classes (0 for regression)
+     * @param summary     provenance and history
+     */
+    public record ModelInfo(int numFeatures, int numClasses, TrainingSummary summary) {}
+
+    /** A loaded model's parts. */
+    public record Loaded(DefaultParamsReader.Metadata metadata, NetworkState state, ModelInfo info) {}
+
+    /** Writes both folders; Spark's MLWriter has already handled overwrite. */
+    public static void save(Params stage, NetworkState state, ModelInfo info, String path, SparkContext sc) throws IOException {
+        DefaultParamsWriter$.MODULE$.saveMetadata(stage, path, sc, Option.empty(), Option.empty());
+        Path data = new Path(path, "data");
+        FileSystem fs = data.getFileSystem(sc.hadoopConfiguration());
+        writeText(fs, new Path(data, "model.json"), modelJson(info));
+        writeText(fs, new Path(data, "network.json"), state.configurationJson());
+        writeFloats(fs, new Path(data, "params.bin"), state.params());
+        writeFloats(fs, new Path(data, "updater.bin"), state.updaterState());
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the path and what is wrong (missing file, unknown format version,
+     *                                  sizes that do not match the configuration, truncated data)
+     */
+    public static Loaded load(String path, SparkContext sc, String expectedClass) {
+        DefaultParamsReader.Metadata metadata;
+        try {
+            metadata = org.apache.spark.ml.util.DefaultParamsReader$.MODULE$.loadMetadata(path, sc, expectedClass);
+        } catch (Exception e) { // SparkException is checked, and Spark's reader throws it from Scala
+            throw new IllegalArgumentException("Cannot load a " + simpleName(expectedClass) + " from " + path
+                    + ": its metadata is missing or unreadable (" + e.getMessage() + ")", e);
+        }
+        Path data = new Path(path, "data");
+        try {
+            FileSystem fs = data.getFileSystem(sc.hadoopConfiguration());
+            ModelInfo info = parseModelJson(readText(fs, new Path(data, "model.json")), path);
+            String conf = readText(fs, new Path(data, "network.json"));
+            float[] params = readFloats(fs, new Path(data, "params.bin"));
+            float[] updater = readFloats(fs, new Path(data, "updater.bin"));
+            long expected = NetworkState.expectedParams(conf);
+            if (expected != params.length) {
+                throw new IllegalArgumentException("its network.json defines " + expected + " parameters but params.bin holds "
+                        + params.length);
+            }
+            return new Loaded(metadata, new NetworkState(conf, params, updater), info);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("Cannot load a " + simpleName(expectedClass) + " from " + path + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+
+    private static String modelJson(ModelInfo info) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("formatVersion", FORMAT_VERSION);
+        root.put("numFeatures", info.numFeatures());
+        root.put("numClasses", info.numClasses());
+        root.set("summary", JSON.valueToTree(info.summary()));
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    }
+
+    private static ModelInfo parseModelJson(String text, String path) throws IOException {
+        JsonNode root = JSON.readTree(text);
+        int version = root.path("formatVersion").asInt(-1);
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("data/model.json says model format version " + version
+                    + ", but this spark-neural reads format " + FORMAT_VERSION
+                    + (version > FORMAT_VERSION ? "; load it with the newer spark-neural that saved it" : ""));
+        }
+        TrainingSummary summary = JSON.treeToValue(root.path("summary"), TrainingSummary.class);
+        return new ModelInfo(root.path("numFeatures").asInt(), root.path("numClasses").asInt(), summary);
+    }
+
+    private static void writeText(FileSystem fs, Path file, String text) throws IOException {
+        try (FSDataOutputStream out = fs.create(file, true)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String readText(FileSystem fs, Path file) throws IOException {
+        if (!fs.exists(file)) throw new IOException("data file " + file.getName() + " is missing");
+        try (FSDataInputStream in = fs.open(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void writeFloats(FileSystem fs, Path file, float[] values) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(fs.create(file, true)))) {
+            out.writeInt(FLOATS_MAGIC);
+            out.writeInt(values.length);
+            for (float v : values) out.writeFloat(v);
+        }
+    }
+
+    private static float[] readFloats(FileSystem fs, Path file) throws IOException {
+        if (!fs.exists(file)) throw new IOException("data file " + file.getName() + " is missing");
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(fs.open(file)))) {
+            if (in.readInt() != FLOATS_MAGIC) {
+                throw new IOException(file.getName() + " is not a spark-neural float file (bad header)");
+            }
+            int n = in.readInt();
+            float[] values = new float[n];
+            for (int i = 0; i < n; i++) values[i] = in.readFloat();
+            if (in.read() != -1) throw new IOException(file.getName() + " has data past its declared " + n + " values");
+            return values;
+        } catch (EOFException e) {
+            throw new IOException(file.getName() + " is truncated", e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The network specification: what layers a network has, with which activation, loss and optimizer,
+ * as immutable values that know nothing of Spark or DL4J.
+ *
+ * <p>Users write a compact Keras-like text, parsed by {@link io.sparkneural.spec.NetworkSpec#parse}:
+ * <pre>
+ *   dense(64, relu) dropout(0.2) dense(32, relu, l2=0.001) dropout(0.2) dense(10, softmax)
+ * </pre>
+ * Layers are separated by whitespace, newlines, ',' or '-&gt;'. Each layer is a call: a type name,
+ * then optionally positional arguments followed by {@code name=value} keyword arguments. Values are
+ * numbers (64, 0.2, 1e-4), names (relu, true), sizes (3x3) or nested calls (leaky_relu(0.01)). Names
+ * are case-insensitive. The same specification has a JSON form for storage.
+ *
+ * <p>Internally, text and JSON are both read into a small generic call tree ({@code Call},
+ * {@code Value}), which {@code Signature}s turn into records; the layer signatures live in
+ * {@code LayerCatalog}. Every error is a {@link io.sparkneural.spec.SpecParseException} giving the
+ * line and column of the offending token.
+ */
+package io.sparkneural.spec;

@@ -1,0 +1,102 @@
+package io.sparkneural.train;
+
+import io.sparkneural.SparkTestBase;
+import io.sparkneural.data.MinibatchConverter;
+import io.sparkneural.network.NetworkFactory;
+import io.sparkneural.network.NetworkState;
+import io.sparkneural.network.OutputContract;
+import io.sparkneural.network.Task;
+import io.sparkneural.spec.NetworkSpec;
+import io.sparkneural.spec.OptimizerSpec;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Guards the fix for dl4j-spark's accuracy loss: with the optimizer state averaged and handed back, one worker
+ * is step-for-step plain DL4J, and two workers learn as well as one machine.
+ */
+class ParameterAveragingTrainerTest extends SparkTestBase {
+
+    /** Minibatches the workers fitted, in order (local mode: same JVM). */
+    static final List<DataSet> FITTED = new CopyOnWriteArrayList<>();
+
+    static final class RecordingHook implements TrainingHook {
+        @Override public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            FITTED.add(((DataSet) minibatch).copy());
+        }
+        @Override public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {}
+        @Override public void preUpdate(MultiDataSet minibatch, Model model) {}
+        @Override public void postUpdate(MultiDataSet minibatch, Model model) {}
+    }
+
+    private static MultiLayerConfiguration conf(String layers, int numInputs, int classes) {
+        NetworkSpec spec = NetworkSpec.parse(layers);
+        OutputContract out = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, classes);
+        return NetworkFactory.configuration(spec, numInputs, out, OptimizerSpec.parse("adam"), 0.01, 7);
+    }
+
+    private static JavaRDD<DataSet> minibatches(Dataset<Row> data, int numInputs, int classes, int batch) {
+        return new MinibatchConverter("features", "label", numInputs, classes, true, batch, 1).convert(data);
+    }
+
+    @Test
+    void oneWorkerIsStepForStepPlainDl4j() {
+        Dataset<Row> data = frame(blobs(256, 3, 4, 11), 1);
+        MultiLayerConfiguration conf = conf("dense(16, relu) dense(3, softmax)", 4, 3);
+        FITTED.clear();
+        TrainingResult viaSpark = new ParameterAveragingTrainer(new TrainingSettings(1, 16, 4, 0, "MEMORY_ONLY", 5, 3, false))
+                .withHook(new RecordingHook())
+                .train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf, minibatches(data, 4, 3, 16), null);
+        assertEquals(3 * 16, FITTED.size(), "every minibatch of every epoch was fitted once");
+
+        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+        plain.init();
+        for (DataSet ds : FITTED) plain.fit(ds);
+        assertArrayEquals(NetworkState.of(plain).params(), viaSpark.state().params(),
+                "parameters after the same minibatches in the same order");
+        assertArrayEquals(NetworkState.of(plain).updaterState(), viaSpark.state().updaterState(), "Adam's moments");
+    }
+
+    @Test
+    void twoWorkersReachTheAccuracyOfOneMachine() {
+        // 8 overlapping classes in 2 dimensions: not separable, so accuracy and loss keep moving for a few epochs
+        Dataset<Row> train = frame(blobs(2000, 8, 2, 21), 2);
+        List<DataSet> test = minibatches(frame(blobs(1000, 8, 2, 22), 2), 2, 8, 100).collect();
+        MultiLayerConfiguration conf = conf("dense(32, relu) dense(16, relu) dense(8, softmax)", 2, 8);
+
+        TrainingResult two = new ParameterAveragingTrainer(new TrainingSettings(2, 16, 5, 2, "MEMORY_ONLY_SER", 5, 4, true))
+                .train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf, minibatches(train, 2, 8, 16), null);
+        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+        plain.init();
+        List<DataSet> batches = minibatches(train, 2, 8, 16).collect();
+        for (int e = 0; e < 4; e++) for (DataSet ds : batches) plain.fit(ds);
+
+        double plainAcc = accuracy(plain, test);
+        double sparkAcc = accuracy(two.state().restore(), test);
+        assertTrue(plainAcc > 0.5, "plain DL4J accuracy " + plainAcc);
+        assertTrue(sparkAcc >= plainAcc - 0.02, "2 workers " + sparkAcc + " vs plain " + plainAcc);
+        assertEquals(4, two.lossHistory().length);
+        assertTrue(two.lossHistory()[3] < two.lossHistory()[0], "loss falls: " + java.util.Arrays.toString(two.lossHistory()) + " acc " + sparkAcc + " plain " + plainAcc);
+    }
+
+    private static double accuracy(MultiLayerNetwork net, List<DataSet> test) {
+        Evaluation ev = new Evaluation(8);
+        for (DataSet ds : test) ev.eval(ds.getLabels(), net.output(ds.getFeatures(), false));
+        return ev.accuracy();
+    }
+}
