@@ -72,7 +72,7 @@ public interface NeuralParams extends Params {
         setDefault(batchSize(), 32);
         setDefault(averagingFrequency(), 5);
         setDefault(numWorkers(), 0);
-        setDefault(prefetchBatches(), 2);
+        setDefault(prefetchBatches(), 0);
         setDefault(storageLevel(), "MEMORY_ONLY_SER");
         setDefault(seed(), 42L);
         setDefault(inferenceBatchSize(), 1024);

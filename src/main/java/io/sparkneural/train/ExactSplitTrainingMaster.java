@@ -8,8 +8,21 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.datavec.spark.util.BroadcastHadoopConfigHolder;
+import org.datavec.spark.util.SerializableHadoopConfig;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.deeplearning4j.core.loader.MultiDataSetLoader;
+import org.deeplearning4j.spark.api.worker.ExecuteWorkerFlatMap;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
+import org.deeplearning4j.spark.iterator.PathSparkDataSetIterator;
+import org.nd4j.linalg.dataset.DataSet;
+
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 
@@ -22,15 +35,21 @@ import java.util.Random;
  * {@code numWorkers * averagingFrequency}, dealt evenly to the workers; only the last round may be shorter.</li>
  * <li>Iteration count: it advances the count that drives Adam's bias correction and schedules by
  * {@code averagingFrequency} per round whatever the workers fitted; here it advances by the steps taken.</li>
+ * <li>Fixed minibatches: it writes the minibatches to files once and only reorders the files, so the same rows
+ * meet in the same minibatch every epoch. Here each worker pools the rows of its round's minibatches (drawn at
+ * random from the whole data set each epoch), shuffles them (seeded) and cuts new minibatches, so row groupings
+ * change every epoch as with Keras's {@code shuffle=True}.</li>
  * </ul>
  * The items split are the paths of the exported minibatch files, so collecting them moves no training data.
  */
 final class ExactSplitTrainingMaster extends ParameterAveragingTrainingMaster {
     private final Random rng;
+    private final int batchSize;
     private int[] stepsPerRound = new int[0];
 
-    ExactSplitTrainingMaster(Builder builder, long seed) {
+    ExactSplitTrainingMaster(Builder builder, int batchSize, long seed) {
         super(builder);
+        this.batchSize = batchSize;
         this.rng = new Random(seed);
     }
 
@@ -51,6 +70,49 @@ final class ExactSplitTrainingMaster extends ParameterAveragingTrainingMaster {
             stepsPerRound[r] = (round.size() + slices - 1) / slices;
         }
         return splits;
+    }
+
+    @Override
+    protected void doIterationPaths(SparkDl4jMultiLayer network, SparkComputationGraph graph, JavaRDD<String> split,
+                                    int splitNum, int numSplits, int dataSetObjectNumExamples, DataSetLoader dsLoader,
+                                    MultiDataSetLoader mdsLoader) {
+        if (network == null || dsLoader == null) {
+            super.doIterationPaths(network, graph, split, splitNum, numSplits, dataSetObjectNumExamples, dsLoader, mdsLoader);
+            return;
+        }
+        JavaSparkContext sc = network.getSparkContext();
+        FlatMapFunction<Iterator<String>, ParameterAveragingTrainingResult> round = new ShuffledRound(
+                getWorkerInstance(network), dsLoader, BroadcastHadoopConfigHolder.get(sc), batchSize, rng.nextLong());
+        JavaRDD<ParameterAveragingTrainingResult> results = split.mapPartitions(round);
+        processResults(network, null, results, splitNum, numSplits);
+    }
+
+    /** One worker's round: load its minibatch files, reshuffle their rows, fit the new minibatches. */
+    static final class ShuffledRound implements FlatMapFunction<Iterator<String>, ParameterAveragingTrainingResult> {
+        private final ExecuteWorkerFlatMap<ParameterAveragingTrainingResult> fit;
+        private final DataSetLoader loader;
+        private final Broadcast<SerializableHadoopConfig> hadoopConfig;
+        private final int batchSize;
+        private final long seed;
+
+        ShuffledRound(ParameterAveragingTrainingWorker worker, DataSetLoader loader,
+                      Broadcast<SerializableHadoopConfig> hadoopConfig, int batchSize, long seed) {
+            this.fit = new ExecuteWorkerFlatMap<>(worker);
+            this.loader = loader;
+            this.hadoopConfig = hadoopConfig;
+            this.batchSize = batchSize;
+            this.seed = seed;
+        }
+
+        @Override
+        public Iterator<ParameterAveragingTrainingResult> call(Iterator<String> paths) throws Exception {
+            List<DataSet> loaded = new ArrayList<>();
+            new PathSparkDataSetIterator(paths, loader, hadoopConfig).forEachRemaining(loaded::add);
+            if (loaded.isEmpty()) return fit.call(Collections.emptyIterator());
+            DataSet pooled = DataSet.merge(loaded);
+            pooled.shuffle(seed + TaskContext.getPartitionId());
+            return fit.call(pooled.batchBy(batchSize).iterator());
+        }
     }
 
     @Override

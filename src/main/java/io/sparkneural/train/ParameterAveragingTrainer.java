@@ -57,7 +57,7 @@ public final class ParameterAveragingTrainer {
                         .repartionData(Repartition.Never) // the rounds are already dealt evenly to the workers
                         .rngSeed(settings.seed())
                         .trainingHooks(new ArrayList<>(hooks)),
-                settings.seed());
+                settings.batchSize(), settings.seed());
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, conf.clone(), master); // training advances its iteration count
         JavaRDD<DataSet> data = minibatches.persist(level);
         int epochs = settings.epochs();
