@@ -24,11 +24,23 @@ public final class DataChecks {
     /**
      * What the data holds, once it has passed.
      *
-     * @param rows        row count
-     * @param numFeatures size of every feature vector
-     * @param maxLabel    largest label (NaN for real-valued labels)
+     * @param rows         row count
+     * @param numFeatures  size of every feature vector
+     * @param maxLabel     largest label (NaN for real-valued labels)
+     * @param featureMeans mean of each feature
+     * @param featureStds  standard deviation of each feature
      */
-    public record Summary(long rows, int numFeatures, double maxLabel) {}
+    public record Summary(long rows, int numFeatures, double maxLabel, double[] featureMeans, double[] featureStds) {
+
+        /** Indices of features whose mean or standard deviation exceeds {@code limit} in absolute value. */
+        public List<Integer> unscaledFeatures(double limit) {
+            List<Integer> out = new ArrayList<>();
+            for (int j = 0; j < numFeatures; j++) {
+                if (Math.abs(featureMeans[j]) > limit || featureStds[j] > limit) out.add(j);
+            }
+            return out;
+        }
+    }
 
     /**
      * @param labelCol null for unlabeled data (transform time)
@@ -45,6 +57,8 @@ public final class DataChecks {
         int size = -1;
         long sizeRow = -1;
         double maxLabel = Double.NaN;
+        double[] sum = null;
+        double[] sumSq = null;
         for (PartitionScan p : parts) {
             if (p.problem != null) {
                 throw new IllegalArgumentException(p.problem.replace("{row}", "row " + (before + p.problemOffset)));
@@ -58,6 +72,15 @@ public final class DataChecks {
                             + sizeRow + " but of size " + p.firstSize + " at row " + before
                             + "; all feature vectors must have the same size");
                 }
+                if (sum == null) {
+                    sum = p.sum;
+                    sumSq = p.sumSq;
+                } else {
+                    for (int j = 0; j < sum.length; j++) {
+                        sum[j] += p.sum[j];
+                        sumSq[j] += p.sumSq[j];
+                    }
+                }
                 if (!Double.isNaN(p.maxLabel)) maxLabel = Double.isNaN(maxLabel) ? p.maxLabel : Math.max(maxLabel, p.maxLabel);
             }
             before += p.count;
@@ -67,7 +90,13 @@ public final class DataChecks {
             throw new IllegalArgumentException("The dataset is empty: column " + featuresCol
                     + " has no rows; training needs at least one row");
         }
-        return new Summary(rows, size, maxLabel);
+        double[] mean = new double[size];
+        double[] std = new double[size];
+        for (int j = 0; j < size; j++) {
+            mean[j] = sum[j] / rows;
+            std[j] = Math.sqrt(Math.max(0, sumSq[j] / rows - mean[j] * mean[j]));
+        }
+        return new Summary(rows, size, maxLabel, mean, std);
     }
 
     /** Checks that {@code v} has the expected size; message names the column and where the row is. */
@@ -89,6 +118,8 @@ public final class DataChecks {
         double maxLabel = Double.NaN;
         String problem;
         long problemOffset;
+        double[] sum;
+        double[] sumSq;
 
         static PartitionScan scan(Iterator<Row> rows, String featuresCol, String labelCol, LabelRule rule) {
             PartitionScan s = new PartitionScan();
@@ -103,6 +134,8 @@ public final class DataChecks {
                 }
                 if (s.firstSize < 0) {
                     s.firstSize = v.size();
+                    s.sum = new double[v.size()];
+                    s.sumSq = new double[v.size()];
                     firstSizeOffset = offset;
                 } else if (v.size() != s.firstSize) {
                     return s.fail(offset, "Column " + featuresCol + " has vectors of size " + s.firstSize + " and of size "
@@ -115,6 +148,7 @@ public final class DataChecks {
                             + "; neural networks cannot train on NaN or infinite values: impute or drop them first "
                             + "(e.g. Imputer)");
                 }
+                FeatureRows.accumulate(v, s.sum, s.sumSq);
                 if (labelCol != null) {
                     Double y = r.isNullAt(1) ? null : ((Number) r.get(1)).doubleValue();
                     String problem = rule.problem(y, labelCol);

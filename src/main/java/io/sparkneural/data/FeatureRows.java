@@ -23,6 +23,24 @@ public final class FeatureRows {
         }
     }
 
+    /** Adds each value of {@code v} to {@code sum} and its square to {@code sumSq} (zeros of sparse vectors skipped). */
+    public static void accumulate(Vector v, double[] sum, double[] sumSq) {
+        if (v instanceof SparseVector s) {
+            int[] idx = s.indices();
+            double[] values = s.values();
+            for (int k = 0; k < idx.length; k++) {
+                sum[idx[k]] += values[k];
+                sumSq[idx[k]] += values[k] * values[k];
+            }
+        } else {
+            double[] values = ((DenseVector) v).values();
+            for (int j = 0; j < values.length; j++) {
+                sum[j] += values[j];
+                sumSq[j] += values[j] * values[j];
+            }
+        }
+    }
+
     /** Index of the first NaN or infinite value, or -1. */
     public static int firstNonFinite(Vector v) {
         double[] values = v instanceof SparseVector s ? s.values() : v.toArray();

@@ -70,9 +70,24 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
         return model.numFeatures;
     }
 
-    /** Provenance and per-epoch history of the training run. */
-    public TrainingSummary summary() {
-        return model.summary;
+    /** Per-epoch history (as a DataFrame), early stopping's outcome, warnings and provenance of the training run. */
+    public NeuralTrainingSummary summary() {
+        return new NeuralTrainingSummary(model.summary);
+    }
+
+    /** 1-based epoch with the best value of the monitored metric (earlyStoppingMonitor); 0 when none counted. */
+    public int bestEpoch() {
+        return model.summary.bestEpoch();
+    }
+
+    /** Epoch after which early stopping ended training; 0 when all epochs ran. */
+    public int stoppedEpoch() {
+        return model.summary.stoppedEpoch();
+    }
+
+    /** Best value of the monitored metric, or NaN. */
+    public double bestScore() {
+        return model.summary.bestValue();
     }
 
     /** Training loss after each epoch. */

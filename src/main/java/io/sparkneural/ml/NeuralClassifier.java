@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructField;
  * for two classes.
  */
 public class NeuralClassifier extends ProbabilisticClassifier<Vector, NeuralClassifier, NeuralClassificationModel>
-        implements NeuralParams, DefaultParamsWritable {
+        implements NeuralEstimatorParams<NeuralClassifier>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
     private String uid; // no initializer: assigned during the super-constructor, see StageUid
     private final NeuralParamSet neuralParamSet = new NeuralParamSet(this);
@@ -58,45 +58,6 @@ public class NeuralClassifier extends ProbabilisticClassifier<Vector, NeuralClas
         return neuralParamSet;
     }
 
-    /** Network layers, e.g. {@code "dense(64, relu) dropout(0.2) dense(10, softmax)"}; required. */
-    public NeuralClassifier setLayers(String value) {
-        io.sparkneural.spec.NetworkSpec.parse(value); // reject a bad spec here, with its position
-        return (NeuralClassifier) set(layers(), value);
-    }
-
-    /** Loss; default "auto": binary_crossentropy for dense(1, sigmoid), else sparse_categorical_crossentropy. */
-    public NeuralClassifier setLoss(String value) {
-        if (!"auto".equalsIgnoreCase(value)) io.sparkneural.spec.Loss.parse(value);
-        return (NeuralClassifier) set(loss(), value);
-    }
-
-    /** Optimizer, e.g. "adam" (default), "sgd(momentum=0.9, nesterov=true)", "rmsprop", "adagrad". */
-    public NeuralClassifier setOptimizer(String value) {
-        io.sparkneural.spec.OptimizerSpec.parse(value);
-        return (NeuralClassifier) set(optimizer(), value);
-    }
-
-    /** Learning rate; default: the optimizer's Keras default. */
-    public NeuralClassifier setLearningRate(double value) { return (NeuralClassifier) set(learningRate(), value); }
-    /** Epochs; default 10. */
-    public NeuralClassifier setEpochs(int value) { return (NeuralClassifier) set(epochs(), value); }
-    /** Minibatch rows per worker; default 32. */
-    public NeuralClassifier setBatchSize(int value) { return (NeuralClassifier) set(batchSize(), value); }
-    /** Minibatches per worker between averagings; default 5. */
-    public NeuralClassifier setAveragingFrequency(int value) { return (NeuralClassifier) set(averagingFrequency(), value); }
-    /** Training workers; default 0 = Spark's default parallelism. */
-    public NeuralClassifier setNumWorkers(int value) { return (NeuralClassifier) set(numWorkers(), value); }
-    /** Minibatches prefetched per worker; default 2. */
-    public NeuralClassifier setPrefetchBatches(int value) { return (NeuralClassifier) set(prefetchBatches(), value); }
-    /** Storage level of the training minibatches; default MEMORY_ONLY_SER. */
-    public NeuralClassifier setStorageLevel(String value) { return (NeuralClassifier) set(storageLevel(), value); }
-    /** Seed; default 42. */
-    public NeuralClassifier setSeed(long value) { return (NeuralClassifier) set(seed(), value); }
-    /** Rows per forward pass in transform(); default 1024. */
-    public NeuralClassifier setInferenceBatchSize(int value) { return (NeuralClassifier) set(inferenceBatchSize(), value); }
-    /** Full training loss after each epoch; default true. */
-    public NeuralClassifier setTrackTrainingLoss(boolean value) { return (NeuralClassifier) set(trackTrainingLoss(), value); }
-
     @Override
     public NeuralClassificationModel train(Dataset<?> dataset) {
         String labelCol = getLabelCol();
@@ -116,7 +77,9 @@ public class NeuralClassifier extends ProbabilisticClassifier<Vector, NeuralClas
 
     @Override
     public NeuralClassifier copy(ParamMap extra) {
-        return defaultCopy(extra);
+        NeuralClassifier copy = defaultCopy(extra);
+        copy.neuralParamSet().listeners.addAll(neuralParamSet.listeners);
+        return copy;
     }
 
     public static MLReader<NeuralClassifier> read() {

@@ -8,7 +8,11 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 
+import io.sparkneural.train.TrainingListener;
+
 import java.io.Serializable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The Param objects of one stage. Java has no traits with state, so the Estimator and its Model each own one
@@ -33,6 +37,20 @@ final class NeuralParamSet implements Serializable {
     final LongParam seed;
     final IntParam inferenceBatchSize;
     final BooleanParam trackTrainingLoss;
+    final DoubleParam validationSplit;
+    final Param<String> validationIndicatorCol;
+    final Param<String> earlyStoppingMonitor;
+    final Param<String> earlyStoppingMode;
+    final IntParam earlyStoppingPatience;
+    final DoubleParam earlyStoppingMinDelta;
+    final IntParam earlyStoppingStartEpoch;
+    final DoubleParam earlyStoppingBaseline;
+    final BooleanParam restoreBestWeights;
+    final Param<String> learningRateSchedule;
+    final DoubleParam gradientClipNorm;
+    final IntParam verbose;
+    /** Listeners are code, not settings: not Params, not saved; copy() carries them. */
+    final transient List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
 
     NeuralParamSet(Identifiable owner) {
         layers = new Param<>(owner, "layers",
@@ -61,5 +79,34 @@ final class NeuralParamSet implements Serializable {
                 "rows per forward pass in transform() (>= 1)", ParamValidators.gtEq(1));
         trackTrainingLoss = new BooleanParam(owner, "trackTrainingLoss",
                 "compute the loss on the whole training data after each epoch (one extra forward pass per epoch)");
+        validationSplit = new DoubleParam(owner, "validationSplit",
+                "fraction of rows held out for validation, seeded and stratified by label for classifiers; 0 = none ([0, 1))",
+                ParamValidators.inRange(0.0, 1.0, true, false));
+        validationIndicatorCol = new Param<>(owner, "validationIndicatorCol",
+                "boolean column marking validation rows (true); empty = none. Takes precedence over validationSplit");
+        earlyStoppingMonitor = new Param<>(owner, "earlyStoppingMonitor",
+                "metric early stopping and reduce_on_plateau watch: auto (val_loss with validation data, else loss), loss, "
+                        + "accuracy, rmse, mae, val_loss, val_accuracy, val_rmse, val_mae");
+        earlyStoppingMode = new Param<>(owner, "earlyStoppingMode",
+                "auto (max for accuracy, else min), min or max", ParamValidators.inArray(new String[]{"auto", "min", "max"}));
+        earlyStoppingPatience = new IntParam(owner, "earlyStoppingPatience",
+                "epochs without improvement before training stops; 0 = never stop early (>= 0)", ParamValidators.gtEq(0));
+        earlyStoppingMinDelta = new DoubleParam(owner, "earlyStoppingMinDelta",
+                "smallest change of the monitored metric that counts as an improvement (>= 0)", ParamValidators.gtEq(0.0));
+        earlyStoppingStartEpoch = new IntParam(owner, "earlyStoppingStartEpoch",
+                "first epoch (1-based) whose metric counts for early stopping (>= 1)", ParamValidators.gtEq(1));
+        earlyStoppingBaseline = new DoubleParam(owner, "earlyStoppingBaseline",
+                "value the monitored metric must beat before an epoch counts as best; NaN = none");
+        restoreBestWeights = new BooleanParam(owner, "restoreBestWeights",
+                "return the weights of the best epoch of the monitored metric instead of the last epoch's");
+        learningRateSchedule = new Param<>(owner, "learningRateSchedule",
+                "constant, step(every=10, factor=0.5), exponential(rate=0.96), cosine(warmup=0, min=0) or "
+                        + "reduce_on_plateau(factor=0.1, patience=5, min_delta=0.0001, min_lr=0)");
+        gradientClipNorm = new DoubleParam(owner, "gradientClipNorm",
+                "clip each layer's weight and bias gradients to this L2 norm, as Keras's clipnorm; 0 = off (>= 0)",
+                ParamValidators.gtEq(0.0));
+        verbose = new IntParam(owner, "verbose",
+                "0 = silent, 1 = a console line per epoch (and a progress bar in interactive consoles), 2 = a line per epoch",
+                ParamValidators.inRange(0, 2));
     }
 }

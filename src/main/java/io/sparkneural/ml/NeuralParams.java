@@ -45,6 +45,44 @@ public interface NeuralParams extends Params {
     /** Whether to compute the full training loss after each epoch. Default true. */
     default BooleanParam trackTrainingLoss() { return neuralParamSet().trackTrainingLoss; }
 
+    /** Held-out fraction. Default 0. */
+    default DoubleParam validationSplit() { return neuralParamSet().validationSplit; }
+    /** Boolean validation column. Default "" (none). */
+    default Param<String> validationIndicatorCol() { return neuralParamSet().validationIndicatorCol; }
+    /** Monitored metric. Default "auto". */
+    default Param<String> earlyStoppingMonitor() { return neuralParamSet().earlyStoppingMonitor; }
+    /** min, max or auto. Default "auto". */
+    default Param<String> earlyStoppingMode() { return neuralParamSet().earlyStoppingMode; }
+    /** Epochs without improvement before stopping. Default 0 (off). */
+    default IntParam earlyStoppingPatience() { return neuralParamSet().earlyStoppingPatience; }
+    /** Minimum improvement. Default 0. */
+    default DoubleParam earlyStoppingMinDelta() { return neuralParamSet().earlyStoppingMinDelta; }
+    /** First epoch that counts. Default 1. */
+    default IntParam earlyStoppingStartEpoch() { return neuralParamSet().earlyStoppingStartEpoch; }
+    /** Baseline to beat. Default NaN (none). */
+    default DoubleParam earlyStoppingBaseline() { return neuralParamSet().earlyStoppingBaseline; }
+    /** Restore the best epoch's weights. Default false. */
+    default BooleanParam restoreBestWeights() { return neuralParamSet().restoreBestWeights; }
+    /** Learning-rate schedule. Default "constant". */
+    default Param<String> learningRateSchedule() { return neuralParamSet().learningRateSchedule; }
+    /** Gradient clipping norm. Default 0 (off). */
+    default DoubleParam gradientClipNorm() { return neuralParamSet().gradientClipNorm; }
+    /** Console output level. Default 1. */
+    default IntParam verbose() { return neuralParamSet().verbose; }
+
+    default double getValidationSplit() { return (Double) getOrDefault(validationSplit()); }
+    default String getValidationIndicatorCol() { return getOrDefault(validationIndicatorCol()); }
+    default String getEarlyStoppingMonitor() { return getOrDefault(earlyStoppingMonitor()); }
+    default String getEarlyStoppingMode() { return getOrDefault(earlyStoppingMode()); }
+    default int getEarlyStoppingPatience() { return (Integer) getOrDefault(earlyStoppingPatience()); }
+    default double getEarlyStoppingMinDelta() { return (Double) getOrDefault(earlyStoppingMinDelta()); }
+    default int getEarlyStoppingStartEpoch() { return (Integer) getOrDefault(earlyStoppingStartEpoch()); }
+    default double getEarlyStoppingBaseline() { return (Double) getOrDefault(earlyStoppingBaseline()); }
+    default boolean getRestoreBestWeights() { return (Boolean) getOrDefault(restoreBestWeights()); }
+    default String getLearningRateSchedule() { return getOrDefault(learningRateSchedule()); }
+    default double getGradientClipNorm() { return (Double) getOrDefault(gradientClipNorm()); }
+    default int getVerbose() { return (Integer) getOrDefault(verbose()); }
+
     default String getLayers() { return getOrDefault(layers()); }
     default String getLoss() { return getOrDefault(loss()); }
     default String getOptimizer() { return getOrDefault(optimizer()); }
@@ -77,5 +115,17 @@ public interface NeuralParams extends Params {
         setDefault(seed(), 42L);
         setDefault(inferenceBatchSize(), 1024);
         setDefault(trackTrainingLoss(), true);
+        setDefault(validationSplit(), 0.0);
+        setDefault(validationIndicatorCol(), "");
+        setDefault(earlyStoppingMonitor(), "auto");
+        setDefault(earlyStoppingMode(), "auto");
+        setDefault(earlyStoppingPatience(), 0);
+        setDefault(earlyStoppingMinDelta(), 0.0);
+        setDefault(earlyStoppingStartEpoch(), 1);
+        setDefault(earlyStoppingBaseline(), Double.NaN);
+        setDefault(restoreBestWeights(), false);
+        setDefault(learningRateSchedule(), "constant");
+        setDefault(gradientClipNorm(), 0.0);
+        setDefault(verbose(), 1);
     }
 }

@@ -9,22 +9,44 @@ import io.sparkneural.network.Task;
 import io.sparkneural.persist.Versions;
 import io.sparkneural.spec.NetworkSpec;
 import io.sparkneural.spec.OptimizerSpec;
+import io.sparkneural.spec.ScheduleSpec;
+import io.sparkneural.train.ConsoleProgress;
+import io.sparkneural.train.EarlyStopping;
 import io.sparkneural.train.ParameterAveragingTrainer;
+import io.sparkneural.train.TrainingListener;
+import io.sparkneural.train.TrainingPlan;
 import io.sparkneural.train.TrainingResult;
 import io.sparkneural.train.TrainingSettings;
 import io.sparkneural.train.TrainingSummary;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.percent_rank;
+import static org.apache.spark.sql.functions.rand;
+
 /**
- * The training path both estimators share: check settings and data, build the network, train it by parameter
- * averaging. Concrete stages only say what their labels are.
+ * The training path both estimators share: check settings and data, hold out validation rows, build the network,
+ * train it by parameter averaging. Concrete stages only say what their labels are.
  */
 final class NeuralTraining {
     private static final Logger LOG = LoggerFactory.getLogger(NeuralTraining.class);
+    /** Features whose mean or standard deviation exceeds this are reported as unscaled. */
+    static final double UNSCALED_LIMIT = 10.0;
 
     private NeuralTraining() {}
 
@@ -38,28 +60,66 @@ final class NeuralTraining {
         // settings first: they are cheap to check and need no Spark job
         NetworkSpec spec = spec(p);
         OptimizerSpec optimizer = OptimizerSpec.parse(p.getOptimizer());
+        ScheduleSpec schedule = ScheduleSpec.parse(p.getLearningRateSchedule());
         double learningRate = p.getLearningRate();
         if (task == Task.REGRESSION) OutputContract.resolve(spec, p.getLoss(), task, 0);
+        Column validationFlag = validationColumn(p, data, labelCol, task);
+        EarlyStopping stopping = earlyStopping(p, task, validationFlag != null);
 
         LabelRule rule = task == Task.REGRESSION ? LabelRule.realValues() : LabelRule.classes(metadataClasses);
         DataChecks.Summary facts = DataChecks.check(data, featuresCol, labelCol, rule);
         int numClasses = task == Task.REGRESSION ? 0
                 : metadataClasses > 0 ? metadataClasses : (int) facts.maxLabel() + 1;
         OutputContract output = OutputContract.resolve(spec, p.getLoss(), task, numClasses);
+        List<String> warnings = unscaledWarning(facts, featuresCol);
 
         MultiLayerConfiguration conf = NetworkFactory.configuration(spec, facts.numFeatures(), output, optimizer,
-                learningRate, p.getSeed());
+                learningRate, p.getSeed(), p.getGradientClipNorm());
         TrainingSettings settings = new TrainingSettings(p.getNumWorkers(), p.getBatchSize(), p.getAveragingFrequency(),
                 p.getPrefetchBatches(), p.getStorageLevel(), p.getSeed(), p.getEpochs(), p.getTrackTrainingLoss());
         MinibatchConverter converter = new MinibatchConverter(featuresCol, labelCol, facts.numFeatures(),
                 output.labelWidth(), output.oneHot(), p.getBatchSize(), p.getSeed());
+
+        Dataset<Row> all = data.toDF();
+        Dataset<Row> train = all;
+        Dataset<Row> validation = null;
+        Dataset<Row> flagged = null;
+        long validationRows = 0;
+        if (validationFlag != null) {
+            flagged = all.withColumn("__sn_validation", validationFlag).persist();
+            train = flagged.filter(col("__sn_validation").equalTo(false));
+            validation = flagged.filter(col("__sn_validation"));
+            validationRows = validation.count();
+            if (validationRows == 0 || validationRows == facts.rows()) {
+                flagged.unpersist();
+                throw new IllegalArgumentException("The validation rows (" + validationSource(p) + ") are " + validationRows
+                        + " of " + facts.rows() + ": training needs both training and validation rows");
+            }
+        }
+        List<TrainingListener> listeners = new ArrayList<>(p.neuralParamSet().listeners);
+        if (p.getVerbose() > 0) {
+            listeners.add(0, new ConsoleProgress(System.out, p.uid(), p.getVerbose() == 1 && System.console() != null));
+        }
+        listeners.add(new TrainingListener() {
+            @Override
+            public void onEpochEnd(io.sparkneural.train.EpochRecord r) {
+                LOG.debug("{} epoch {}: {}", p.uid(), r.epoch(), r.metrics());
+            }
+        });
+        TrainingPlan plan = new TrainingPlan(learningRate, schedule, stopping, p.getRestoreBestWeights(),
+                task == Task.CLASSIFICATION, listeners);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        TrainingResult result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(data),
-                (epoch, epochs, loss, seconds) -> LOG.info("{} epoch {}/{}: loss={} ({} s)", p.uid(), epoch, epochs,
-                        String.format("%.5f", loss), String.format("%.1f", seconds)));
+        TrainingResult result;
+        try {
+            result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(train),
+                    validation == null ? null : converter.convert(validation), plan);
+        } finally {
+            if (flagged != null) flagged.unpersist();
+        }
         TrainingSummary summary = new TrainingSummary(Versions.spark(), Versions.dl4j(), Versions.sparkNeural(),
-                p.getSeed(), facts.rows(), facts.numFeatures(), p.getEpochs(), result.numWorkers(),
-                result.lossHistory(), result.epochSeconds());
+                p.getSeed(), facts.rows() - validationRows, validationRows, facts.numFeatures(), p.getEpochs(),
+                result.numWorkers(), result.history(), stopping.monitor(), result.bestEpoch(), result.bestValue(),
+                result.stoppedEpoch(), result.restoredBest(), warnings);
         return new Fitted(result, output, facts.numFeatures(), summary);
     }
 
@@ -69,5 +129,71 @@ final class NeuralTraining {
                     + "setLayers(\"dense(64, relu) dense(10, softmax)\")");
         }
         return NetworkSpec.parse(p.getLayers());
+    }
+
+    private static String validationSource(NeuralParams p) {
+        return p.getValidationIndicatorCol().isEmpty() ? "validationSplit " + p.getValidationSplit()
+                : "validationIndicatorCol " + p.getValidationIndicatorCol();
+    }
+
+    /** True for validation rows, or null without validation; stratified by label for classifiers. */
+    private static Column validationColumn(NeuralParams p, Dataset<?> data, String labelCol, Task task) {
+        String indicator = p.getValidationIndicatorCol();
+        if (!indicator.isEmpty()) {
+            if (!List.of(data.columns()).contains(indicator)) {
+                throw new IllegalArgumentException("validationIndicatorCol " + indicator + " does not exist. Available: "
+                        + String.join(", ", data.columns()));
+            }
+            DataType type = data.schema().apply(indicator).dataType();
+            if (!(type instanceof BooleanType)) {
+                throw new IllegalArgumentException("Column " + indicator + " (validationIndicatorCol) must be of type "
+                        + "boolean, but was actually " + type.simpleString());
+            }
+            return coalesce(col(indicator), lit(false));
+        }
+        double fraction = p.getValidationSplit();
+        if (fraction <= 0) return null;
+        if (task == Task.CLASSIFICATION) {
+            // exact proportions per class: rank rows within their label by a seeded random number
+            return percent_rank().over(Window.partitionBy(col(labelCol)).orderBy(rand(p.getSeed()))).lt(fraction);
+        }
+        return rand(p.getSeed()).lt(fraction);
+    }
+
+    private static EarlyStopping earlyStopping(NeuralParams p, Task task, boolean validation) {
+        String monitor = p.getEarlyStoppingMonitor();
+        if (monitor.equals("auto")) monitor = validation ? "val_loss" : "loss";
+        List<String> metrics = new ArrayList<>(task == Task.CLASSIFICATION ? List.of("loss", "accuracy")
+                : List.of("loss", "rmse", "mae"));
+        if (!p.getTrackTrainingLoss()) metrics.retainAll(List.of("loss"));
+        if (validation) {
+            metrics.addAll((task == Task.CLASSIFICATION ? List.of("loss", "accuracy") : List.of("loss", "rmse", "mae"))
+                    .stream().map(m -> "val_" + m).collect(Collectors.toList()));
+        }
+        if (!metrics.contains(monitor)) {
+            throw new IllegalArgumentException("earlyStoppingMonitor '" + monitor + "' is not computed by this fit; it "
+                    + "computes " + String.join(", ", metrics)
+                    + (monitor.startsWith("val_") && !validation ? " (set validationSplit or validationIndicatorCol for val_ metrics)" : ""));
+        }
+        String mode = p.getEarlyStoppingMode();
+        boolean maximize = mode.equals("auto") ? EarlyStopping.maximizedByDefault(monitor) : mode.equals("max");
+        return new EarlyStopping(monitor, maximize, p.getEarlyStoppingPatience(), p.getEarlyStoppingMinDelta(),
+                p.getEarlyStoppingStartEpoch(), p.getEarlyStoppingBaseline());
+    }
+
+    /** The seed's pitfall: raw values in the thousands train badly; say so once, naming the features. */
+    private static List<String> unscaledWarning(DataChecks.Summary facts, String featuresCol) {
+        List<Integer> unscaled = facts.unscaledFeatures(UNSCALED_LIMIT);
+        if (unscaled.isEmpty()) return List.of();
+        String shown = unscaled.stream().limit(10).map(String::valueOf).collect(Collectors.joining(", "));
+        int j = unscaled.get(0);
+        String warning = String.format(java.util.Locale.ROOT, "Column %s has %d of %d features far from unit scale "
+                        + "(mean or standard deviation above %.0f), at indices %s%s; e.g. index %d has mean %.4g and "
+                        + "standard deviation %.4g. Networks train poorly on such inputs: put a StandardScaler before "
+                        + "this stage.", featuresCol, unscaled.size(), facts.numFeatures(), UNSCALED_LIMIT, shown,
+                unscaled.size() > 10 ? " (and " + (unscaled.size() - 10) + " more)" : "", j, facts.featureMeans()[j],
+                facts.featureStds()[j]);
+        LOG.warn(warning);
+        return List.of(warning);
     }
 }

@@ -7,6 +7,7 @@ import io.sparkneural.spec.LayerSpec;
 import io.sparkneural.spec.Loss;
 import io.sparkneural.spec.NetworkSpec;
 import io.sparkneural.spec.OptimizerSpec;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -43,15 +44,20 @@ public final class NetworkFactory {
      * @param numInputs    feature vector size
      * @param learningRate learning rate (> 0)
      * @param seed         weight initialisation seed
+     * @param clipNorm     clip each layer's weight and bias gradients to this L2 norm (Keras's clipnorm); 0 = off
      */
     public static MultiLayerConfiguration configuration(NetworkSpec spec, int numInputs, OutputContract output,
-                                                        OptimizerSpec optimizer, double learningRate, long seed) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                                                        OptimizerSpec optimizer, double learningRate, long seed,
+                                                        double clipNorm) {
+        NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER_UNIFORM)
-                .updater(updater(optimizer, learningRate))
-                .list();
+                .updater(updater(optimizer, learningRate));
+        if (clipNorm > 0) {
+            global.gradientNormalization(GradientNormalization.ClipL2PerParamType).gradientNormalizationThreshold(clipNorm);
+        }
+        NeuralNetConfiguration.ListBuilder list = global.list();
         List<LayerSpec> layers = spec.layers();
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);

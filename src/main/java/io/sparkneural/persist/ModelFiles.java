@@ -1,9 +1,11 @@
 package io.sparkneural.persist;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkneural.network.NetworkState;
+import io.sparkneural.train.EpochRecord;
 import io.sparkneural.train.TrainingSummary;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -20,6 +22,9 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Spark's model layout: {@code metadata/} (class, uid, Spark version, Params; written by Spark's own helper) and
@@ -31,7 +36,8 @@ public final class ModelFiles {
     /** The data/ format this version writes and reads. */
     public static final int FORMAT_VERSION = 1;
     private static final int FLOATS_MAGIC = 0x534E4631; // "SNF1"
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private ModelFiles() {}
 
@@ -110,8 +116,24 @@ public final class ModelFiles {
                     + ", but this spark-neural reads format " + FORMAT_VERSION
                     + (version > FORMAT_VERSION ? "; load it with the newer spark-neural that saved it" : ""));
         }
-        TrainingSummary summary = JSON.treeToValue(root.path("summary"), TrainingSummary.class);
+        TrainingSummary summary = summary(root.path("summary"));
         return new ModelInfo(root.path("numFeatures").asInt(), root.path("numClasses").asInt(), summary);
+    }
+
+    /** Reads the summary; models saved before the history and early-stopping fields existed have loss arrays only. */
+    private static TrainingSummary summary(JsonNode node) throws IOException {
+        if (node.has("history")) return JSON.treeToValue(node, TrainingSummary.class);
+        List<EpochRecord> history = new ArrayList<>();
+        JsonNode losses = node.path("lossHistory");
+        JsonNode seconds = node.path("epochSeconds");
+        for (int i = 0; i < losses.size(); i++) {
+            history.add(new EpochRecord(i + 1, Map.of("loss", losses.get(i).asDouble()), Double.NaN,
+                    seconds.path(i).asDouble(Double.NaN), Double.NaN));
+        }
+        return new TrainingSummary(node.path("sparkVersion").asText(), node.path("dl4jVersion").asText(),
+                node.path("sparkNeuralVersion").asText(), node.path("seed").asLong(), node.path("rows").asLong(), 0,
+                node.path("numFeatures").asInt(), node.path("epochs").asInt(), node.path("numWorkers").asInt(), history,
+                "loss", 0, Double.NaN, 0, false, List.of());
     }
 
     private static void writeText(FileSystem fs, Path file, String text) throws IOException {

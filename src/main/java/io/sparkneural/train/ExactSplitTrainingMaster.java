@@ -19,6 +19,7 @@ import org.deeplearning4j.spark.api.worker.ExecuteWorkerFlatMap;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.deeplearning4j.spark.iterator.PathSparkDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,14 +44,31 @@ import java.util.Random;
  * The items split are the paths of the exported minibatch files, so collecting them moves no training data.
  */
 final class ExactSplitTrainingMaster extends ParameterAveragingTrainingMaster {
-    private final Random rng;
+    /** Told after each averaging round (1-based round, rounds in the epoch). */
+    interface RoundListener {
+        void onRoundEnd(int round, int rounds);
+    }
+
+    private final long seed;
     private final int batchSize;
+    private Random rng;
     private int[] stepsPerRound = new int[0];
+    private transient RoundListener roundListener;
 
     ExactSplitTrainingMaster(Builder builder, int batchSize, long seed) {
         super(builder);
         this.batchSize = batchSize;
+        this.seed = seed;
         this.rng = new Random(seed);
+    }
+
+    /**
+     * Called before each epoch. The epoch's shuffles and dropout seeds derive from (seed, epoch) alone, so a run
+     * resumed at an epoch continues exactly as an uninterrupted one.
+     */
+    void startEpoch(int epoch, RoundListener listener) {
+        this.rng = new Random(seed * 1_000_003L + epoch);
+        this.roundListener = listener;
     }
 
     @Override
@@ -110,7 +128,9 @@ final class ExactSplitTrainingMaster extends ParameterAveragingTrainingMaster {
             new PathSparkDataSetIterator(paths, loader, hadoopConfig).forEachRemaining(loaded::add);
             if (loaded.isEmpty()) return fit.call(Collections.emptyIterator());
             DataSet pooled = DataSet.merge(loaded);
-            pooled.shuffle(seed + TaskContext.getPartitionId());
+            long taskSeed = seed + TaskContext.getPartitionId();
+            pooled.shuffle(taskSeed);
+            Nd4j.getRandom().setSeed(taskSeed); // dropout masks: reproducible for a given seed and partitioning
             return fit.call(pooled.batchBy(batchSize).iterator());
         }
     }
@@ -122,5 +142,6 @@ final class ExactSplitTrainingMaster extends ParameterAveragingTrainingMaster {
         int before = conf.getIterationCount();
         super.processResults(network, graph, results, splitNum, totalSplits);
         conf.setIterationCount(before + stepsPerRound[splitNum - 1]);
+        if (roundListener != null) roundListener.onRoundEnd(splitNum, totalSplits);
     }
 }

@@ -1,6 +1,7 @@
 package io.sparkneural.train;
 
 import io.sparkneural.network.NetworkState;
+import io.sparkneural.spec.ScheduleSpec;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -12,12 +13,16 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Data-parallel training by parameter averaging through dl4j-spark: each worker fits
  * {@code averagingFrequency} minibatches from the same starting point, then parameters <em>and</em> optimizer
- * state are averaged on the driver.
+ * state are averaged on the driver. Around each epoch: the learning-rate schedule, evaluation on the training and
+ * validation data, the divergence check, early stopping and the listeners.
  *
  * <p>Why {@code saveUpdater(true)}: dl4j-spark's builder leaves it false (its javadoc says otherwise). Workers then
  * return no optimizer state, so every round restarts Adam from zero moments while the iteration count that drives
@@ -40,14 +45,17 @@ public final class ParameterAveragingTrainer {
     }
 
     /**
-     * Trains {@code conf} from its seeded initial weights on {@code minibatches} (each of at most batchSize rows).
-     * Temporary files and cached blocks are removed afterwards, also on failure.
+     * Trains {@code conf} from its seeded initial weights on {@code minibatches} (each of at most batchSize rows),
+     * evaluating on {@code validation} (may be null) after each epoch. Temporary files and cached blocks are
+     * removed afterwards, also on failure.
+     *
+     * @throws TrainingDivergedException when the training loss becomes NaN or infinite
      */
     public TrainingResult train(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<DataSet> minibatches,
-                                EpochListener listener) {
+                                JavaRDD<DataSet> validation, TrainingPlan plan) {
         int workers = settings.numWorkers() > 0 ? settings.numWorkers() : sc.defaultParallelism();
         StorageLevel level = StorageLevel.fromString(settings.storageLevel());
-        ParameterAveragingTrainingMaster master = new ExactSplitTrainingMaster(
+        ExactSplitTrainingMaster master = new ExactSplitTrainingMaster(
                 new ParameterAveragingTrainingMaster.Builder(workers, settings.batchSize())
                         .batchSizePerWorker(settings.batchSize())
                         .averagingFrequency(settings.averagingFrequency())
@@ -60,28 +68,97 @@ public final class ParameterAveragingTrainer {
                 settings.batchSize(), settings.seed());
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, conf.clone(), master); // training advances its iteration count
         JavaRDD<DataSet> data = minibatches.persist(level);
+        JavaRDD<DataSet> val = validation == null ? null : validation.persist(level);
         int epochs = settings.epochs();
-        double[] losses = new double[epochs];
-        double[] seconds = new double[epochs];
+        List<EpochRecord> history = new ArrayList<>();
+        EarlyStopping.Tracker stopping = plan.earlyStopping().start();
+        PlateauTracker plateau = plan.schedule().isPlateau() ? new PlateauTracker(plan) : null;
+        double rate = plan.learningRate();
+        int stoppedEpoch = 0;
         String previousGroup = sc.getLocalProperty("spark.jobGroup.id");
         String previousDescription = sc.getLocalProperty("spark.job.description");
         try {
-            for (int e = 0; e < epochs; e++) {
+            long rows = data.map(DataSet::numExamples).fold(0, Integer::sum);
+            plan.listeners().forEach(l -> l.onTrainingStart(epochs));
+            for (int e = 1; e <= epochs; e++) {
+                int epoch = e;
+                if (plateau == null) rate = plan.schedule().rateAt(plan.learningRate(), e, epochs);
+                if (!plan.schedule().name().equals("constant")) net.getNetwork().setLearningRate(rate);
                 long start = System.nanoTime();
-                sc.setJobGroup("spark-neural-" + conf.hashCode(), "spark-neural: epoch " + (e + 1) + "/" + epochs, false);
+                sc.setJobGroup("spark-neural-" + sc.sc().applicationId() + "-" + System.identityHashCode(net),
+                        "spark-neural: epoch " + e + "/" + epochs, false);
+                master.startEpoch(e, (round, rounds) -> plan.listeners().forEach(l -> l.onRoundEnd(epoch, round, rounds)));
                 net.fit(data);
-                losses[e] = settings.trackTrainingLoss()
-                        ? TrainingLoss.mean(sc, NetworkState.of(net.getNetwork()), data) : net.getScore();
-                seconds[e] = (System.nanoTime() - start) / 1e9;
-                if (listener != null) listener.onEpochEnd(e + 1, epochs, losses[e], seconds[e]);
+                double fitSeconds = (System.nanoTime() - start) / 1e9;
+                NetworkState state = NetworkState.of(net.getNetwork());
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                if (settings.trackTrainingLoss()) {
+                    metrics.putAll(EpochEvaluation.evaluate(sc, state, data, plan.classification(), ""));
+                } else {
+                    metrics.put("loss", net.getScore());
+                }
+                checkFinite(metrics.get("loss"), e, net.getNetwork().getLayerWiseConfigurations().getIterationCount(), rate);
+                if (val != null) metrics.putAll(EpochEvaluation.evaluate(sc, state, val, plan.classification(), "val_"));
+                EpochRecord record = new EpochRecord(e, metrics, rate, (System.nanoTime() - start) / 1e9, rows / fitSeconds);
+                history.add(record);
+                plan.listeners().forEach(l -> l.onEpochEnd(record));
+                boolean stop = stopping.update(record, () -> state);
+                if (plateau != null) rate = plateau.next(record, rate);
+                if (stop) {
+                    stoppedEpoch = e;
+                    break;
+                }
             }
-            return new TrainingResult(NetworkState.of(net.getNetwork()), losses, seconds, workers);
+            boolean restore = plan.restoreBestWeights() && stopping.bestState() != null
+                    && stopping.bestEpoch() != history.size();
+            NetworkState finalState = restore ? stopping.bestState() : NetworkState.of(net.getNetwork());
+            return new TrainingResult(finalState, history, workers, stopping.bestEpoch(), stopping.bestValue(),
+                    stoppedEpoch, restore);
         } finally {
             if (previousGroup == null) sc.clearJobGroup();
             else sc.setJobGroup(previousGroup, previousDescription, false);
             master.deleteTempFiles(sc);
             data.unpersist(false);
+            if (val != null) val.unpersist(false);
             net.getNetwork().close();
+        }
+    }
+
+    private static void checkFinite(double loss, int epoch, int iteration, double rate) {
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException(String.format(Locale.ROOT, "Training diverged: the training loss is %s "
+                    + "after epoch %d (iteration %d) at learning rate %s. Try a lower learning rate (param learningRate), "
+                    + "scaling the features (e.g. StandardScaler), or clipping gradients (param gradientClipNorm)",
+                    loss, epoch, iteration, rate));
+        }
+    }
+
+    /** Keras's ReduceLROnPlateau on the early-stopping monitor. */
+    private static final class PlateauTracker {
+        private final ScheduleSpec schedule;
+        private final EarlyStopping rule;
+        private double best = Double.NaN;
+        private int wait;
+
+        PlateauTracker(TrainingPlan plan) {
+            this.schedule = plan.schedule();
+            this.rule = plan.earlyStopping();
+        }
+
+        double next(EpochRecord record, double rate) {
+            double value = record.metric(rule.monitor());
+            boolean improved = Double.isNaN(best)
+                    || (rule.maximize() ? value > best + schedule.minDelta() : value < best - schedule.minDelta());
+            if (improved) {
+                best = value;
+                wait = 0;
+                return rate;
+            }
+            if (++wait >= schedule.patience()) {
+                wait = 0;
+                return Math.max(schedule.minLr(), rate * schedule.factor());
+            }
+            return rate;
         }
     }
 }

@@ -30,7 +30,7 @@ class NetworkFactoryTest {
         NetworkSpec spec = NetworkSpec.parse(layers);
         OutputContract out = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, classes);
         OptimizerSpec o = OptimizerSpec.parse(optimizer);
-        return NetworkFactory.configuration(spec, 5, out, o, o.defaultLearningRate(), 1);
+        return NetworkFactory.configuration(spec, 5, out, o, o.defaultLearningRate(), 1, 0);
     }
 
     @Test
@@ -73,7 +73,7 @@ class NetworkFactoryTest {
         // one linear unit, mse: compare two steps of v = m*v - lr*g; w += v against the DL4J network
         NetworkSpec spec = NetworkSpec.parse("dense(1)");
         OutputContract out = OutputContract.resolve(spec, "mse", Task.REGRESSION, 0);
-        MultiLayerConfiguration conf = NetworkFactory.configuration(spec, 1, out, OptimizerSpec.parse("sgd(momentum=0.5)"), 0.1, 1);
+        MultiLayerConfiguration conf = NetworkFactory.configuration(spec, 1, out, OptimizerSpec.parse("sgd(momentum=0.5)"), 0.1, 1, 0);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         net.setParams(Nd4j.createFromArray(new float[]{1f, 0f}).reshape(1, 2)); // w = 1, b = 0

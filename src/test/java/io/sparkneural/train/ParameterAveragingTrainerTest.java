@@ -8,6 +8,7 @@ import io.sparkneural.network.OutputContract;
 import io.sparkneural.network.Task;
 import io.sparkneural.spec.NetworkSpec;
 import io.sparkneural.spec.OptimizerSpec;
+import io.sparkneural.spec.ScheduleSpec;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -47,7 +48,7 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
     private static MultiLayerConfiguration conf(String layers, int numInputs, int classes) {
         NetworkSpec spec = NetworkSpec.parse(layers);
         OutputContract out = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, classes);
-        return NetworkFactory.configuration(spec, numInputs, out, OptimizerSpec.parse("adam"), 0.01, 7);
+        return NetworkFactory.configuration(spec, numInputs, out, OptimizerSpec.parse("adam"), 0.01, 7, 0);
     }
 
     private static JavaRDD<DataSet> minibatches(Dataset<Row> data, int numInputs, int classes, int batch) {
@@ -61,7 +62,7 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
         FITTED.clear();
         TrainingResult viaSpark = new ParameterAveragingTrainer(new TrainingSettings(1, 16, 4, 0, "MEMORY_ONLY", 5, 3, false))
                 .withHook(new RecordingHook())
-                .train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf, minibatches(data, 4, 3, 16), null);
+                .train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf, minibatches(data, 4, 3, 16), null, plan());
         assertEquals(3 * 16, FITTED.size(), "every minibatch of every epoch was fitted once");
 
         MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
@@ -80,7 +81,7 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
         MultiLayerConfiguration conf = conf("dense(32, relu) dense(16, relu) dense(8, softmax)", 2, 8);
 
         TrainingResult two = new ParameterAveragingTrainer(new TrainingSettings(2, 16, 5, 2, "MEMORY_ONLY_SER", 5, 4, true))
-                .train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf, minibatches(train, 2, 8, 16), null);
+                .train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf, minibatches(train, 2, 8, 16), null, plan());
         MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
         plain.init();
         List<DataSet> batches = minibatches(train, 2, 8, 16).collect();
@@ -90,8 +91,32 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
         double sparkAcc = accuracy(two.state().restore(), test);
         assertTrue(plainAcc > 0.5, "plain DL4J accuracy " + plainAcc);
         assertTrue(sparkAcc >= plainAcc - 0.02, "2 workers " + sparkAcc + " vs plain " + plainAcc);
-        assertEquals(4, two.lossHistory().length);
-        assertTrue(two.lossHistory()[3] < two.lossHistory()[0], "loss falls: " + java.util.Arrays.toString(two.lossHistory()) + " acc " + sparkAcc + " plain " + plainAcc);
+        assertEquals(4, two.history().size());
+        assertTrue(two.history().get(3).loss() < two.history().get(0).loss(), "loss falls: " + two.history());
+        assertEquals(two.history().get(3).metric("accuracy"), accuracyOn(two, train), 1e-9,
+                "the epoch's accuracy is the network's accuracy on the training data");
+    }
+
+    private static double accuracyOn(TrainingResult r, Dataset<Row> data) {
+        return accuracy(r.state().restore(), minibatches(data, 2, 8, 16).collect());
+    }
+
+    static TrainingPlan plan() {
+        return new TrainingPlan(0.01, ScheduleSpec.constant(), new EarlyStopping("loss", false, 0, 0, 1, Double.NaN),
+                false, true, List.of());
+    }
+
+    @Test
+    void sameSeedAndPartitioningGiveBitIdenticalParameters() {
+        Dataset<Row> train = frame(blobs(600, 3, 4, 31), 2);
+        MultiLayerConfiguration conf = conf("dense(16, relu) dropout(0.3) dense(3, softmax)", 4, 3);
+        float[][] params = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            params[run] = new ParameterAveragingTrainer(new TrainingSettings(2, 16, 4, 0, "MEMORY_ONLY", 9, 2, false))
+                    .train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf, minibatches(train, 4, 3, 16),
+                            null, plan()).state().params();
+        }
+        assertArrayEquals(params[0], params[1]);
     }
 
     private static double accuracy(MultiLayerNetwork net, List<DataSet> test) {
