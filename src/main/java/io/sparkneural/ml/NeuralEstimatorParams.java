@@ -81,6 +81,17 @@ public interface NeuralEstimatorParams<S extends NeuralEstimatorParams<S>> exten
     /** 0 silent, 1 line per epoch plus progress bar in a console (default), 2 line per epoch. */
     default S setVerbose(int value) { set(verbose(), value); return self(); }
 
+    /** Checkpoint folder (local, HDFS, S3A, ...); default "" = none. */
+    default S setCheckpointDir(String value) { set(checkpointDir(), value); return self(); }
+    /** Epochs between checkpoints (>= 1); default 1. */
+    default S setCheckpointInterval(int value) { set(checkpointInterval(), value); return self(); }
+    /** Latest checkpoints kept (>= 1); default 2. */
+    default S setCheckpointKeep(int value) { set(checkpointKeep(), value); return self(); }
+    /** Also keep the best epoch's network in checkpointDir/best; default false. */
+    default S setCheckpointKeepBest(boolean value) { set(checkpointKeepBest(), value); return self(); }
+    /** "resume" (default), "restart" or "fail" when checkpointDir holds checkpoints. */
+    default S setResumeMode(String value) { set(resumeMode(), value); return self(); }
+
     /** Schedule, e.g. "step(every=10, factor=0.5)"; default "constant". */
     default S setLearningRateSchedule(String value) {
         ScheduleSpec.parse(value);

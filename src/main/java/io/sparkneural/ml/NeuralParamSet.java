@@ -49,6 +49,11 @@ final class NeuralParamSet implements Serializable {
     final Param<String> learningRateSchedule;
     final DoubleParam gradientClipNorm;
     final IntParam verbose;
+    final Param<String> checkpointDir;
+    final IntParam checkpointInterval;
+    final IntParam checkpointKeep;
+    final BooleanParam checkpointKeepBest;
+    final Param<String> resumeMode;
     /** Listeners are code, not settings: not Params, not saved; copy() carries them. */
     final transient List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -108,5 +113,16 @@ final class NeuralParamSet implements Serializable {
         verbose = new IntParam(owner, "verbose",
                 "0 = silent, 1 = a console line per epoch (and a progress bar in interactive consoles), 2 = a line per epoch",
                 ParamValidators.inRange(0, 2));
+        checkpointDir = new Param<>(owner, "checkpointDir",
+                "folder (any Hadoop file system path) for training checkpoints; empty = no checkpoints");
+        checkpointInterval = new IntParam(owner, "checkpointInterval",
+                "write a checkpoint every this many epochs, and after the last (>= 1)", ParamValidators.gtEq(1));
+        checkpointKeep = new IntParam(owner, "checkpointKeep", "how many of the latest checkpoints to keep (>= 1)",
+                ParamValidators.gtEq(1));
+        checkpointKeepBest = new BooleanParam(owner, "checkpointKeepBest",
+                "also keep the best epoch's network (earlyStoppingMonitor) in checkpointDir/best");
+        resumeMode = new Param<>(owner, "resumeMode",
+                "when checkpointDir already holds checkpoints: resume (continue from the latest), restart (delete them "
+                        + "and start over) or fail", ParamValidators.inArray(new String[]{"resume", "restart", "fail"}));
     }
 }

@@ -70,6 +70,23 @@ public interface NeuralParams extends Params {
     /** Console output level. Default 1. */
     default IntParam verbose() { return neuralParamSet().verbose; }
 
+    /** Checkpoint folder. Default "" (none). */
+    default Param<String> checkpointDir() { return neuralParamSet().checkpointDir; }
+    /** Epochs between checkpoints. Default 1. */
+    default IntParam checkpointInterval() { return neuralParamSet().checkpointInterval; }
+    /** Checkpoints kept. Default 2. */
+    default IntParam checkpointKeep() { return neuralParamSet().checkpointKeep; }
+    /** Keep the best epoch's network too. Default false. */
+    default BooleanParam checkpointKeepBest() { return neuralParamSet().checkpointKeepBest; }
+    /** resume, restart or fail. Default "resume". */
+    default Param<String> resumeMode() { return neuralParamSet().resumeMode; }
+
+    default String getCheckpointDir() { return getOrDefault(checkpointDir()); }
+    default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
+    default int getCheckpointKeep() { return (Integer) getOrDefault(checkpointKeep()); }
+    default boolean getCheckpointKeepBest() { return (Boolean) getOrDefault(checkpointKeepBest()); }
+    default String getResumeMode() { return getOrDefault(resumeMode()); }
+
     default double getValidationSplit() { return (Double) getOrDefault(validationSplit()); }
     default String getValidationIndicatorCol() { return getOrDefault(validationIndicatorCol()); }
     default String getEarlyStoppingMonitor() { return getOrDefault(earlyStoppingMonitor()); }
@@ -127,5 +144,10 @@ public interface NeuralParams extends Params {
         setDefault(learningRateSchedule(), "constant");
         setDefault(gradientClipNorm(), 0.0);
         setDefault(verbose(), 1);
+        setDefault(checkpointDir(), "");
+        setDefault(checkpointInterval(), 1);
+        setDefault(checkpointKeep(), 2);
+        setDefault(checkpointKeepBest(), false);
+        setDefault(resumeMode(), "resume");
     }
 }

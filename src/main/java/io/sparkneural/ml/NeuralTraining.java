@@ -10,6 +10,7 @@ import io.sparkneural.persist.Versions;
 import io.sparkneural.spec.NetworkSpec;
 import io.sparkneural.spec.OptimizerSpec;
 import io.sparkneural.spec.ScheduleSpec;
+import io.sparkneural.train.CheckpointStore;
 import io.sparkneural.train.ConsoleProgress;
 import io.sparkneural.train.EarlyStopping;
 import io.sparkneural.train.ParameterAveragingTrainer;
@@ -106,9 +107,17 @@ final class NeuralTraining {
                 LOG.debug("{} epoch {}: {}", p.uid(), r.epoch(), r.metrics());
             }
         });
-        TrainingPlan plan = new TrainingPlan(learningRate, schedule, stopping, p.getRestoreBestWeights(),
-                task == Task.CLASSIFICATION, listeners);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        String fingerprint = fingerprint(p, spec, conf, sc);
+        CheckpointStore checkpoints = null;
+        CheckpointStore.Checkpoint resumeFrom = null;
+        if (!p.getCheckpointDir().isEmpty()) {
+            checkpoints = new CheckpointStore(p.getCheckpointDir(), sc.hadoopConfiguration(), p.getCheckpointKeep(),
+                    p.getCheckpointKeepBest());
+            resumeFrom = resumePoint(p, checkpoints, fingerprint);
+        }
+        TrainingPlan plan = new TrainingPlan(learningRate, schedule, stopping, p.getRestoreBestWeights(),
+                task == Task.CLASSIFICATION, listeners, checkpoints, p.getCheckpointInterval(), fingerprint, resumeFrom);
         TrainingResult result;
         try {
             result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(train),
@@ -129,6 +138,48 @@ final class NeuralTraining {
                     + "setLayers(\"dense(64, relu) dense(10, softmax)\")");
         }
         return NetworkSpec.parse(p.getLayers());
+    }
+
+    /**
+     * The settings a checkpoint must have been written with to be resumed: the network, and everything that decides
+     * which minibatches are fitted in which order. Readable, so a mismatch can be shown.
+     */
+    private static String fingerprint(NeuralParams p, NetworkSpec spec, MultiLayerConfiguration conf, JavaSparkContext sc) {
+        int workers = p.getNumWorkers() > 0 ? p.getNumWorkers() : sc.defaultParallelism();
+        return "layers=" + spec.toText() + "; inputs=" + conf.getConf(0).getLayer().getClass().getSimpleName()
+                + ":" + ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf.getConf(0).getLayer()).getNIn()
+                + "; optimizer=" + p.getOptimizer() + "; learningRate=" + p.getLearningRate()
+                + "; schedule=" + p.getLearningRateSchedule() + "; batchSize=" + p.getBatchSize()
+                + "; averagingFrequency=" + p.getAveragingFrequency() + "; workers=" + workers + "; seed=" + p.getSeed()
+                + "; validation=" + validationSource(p);
+    }
+
+    private static CheckpointStore.Checkpoint resumePoint(NeuralParams p, CheckpointStore store, String fingerprint) {
+        switch (p.getResumeMode()) {
+            case "restart" -> {
+                store.clear();
+                return null;
+            }
+            case "fail" -> {
+                if (store.hasCheckpoints()) {
+                    throw new IllegalArgumentException("checkpointDir " + store.location() + " already holds checkpoints and "
+                            + "resumeMode is fail; use resumeMode=resume to continue or restart to start over");
+                }
+                return null;
+            }
+            default -> {
+                CheckpointStore.Checkpoint latest = store.latest();
+                if (latest != null && !latest.fingerprint().equals(fingerprint)) {
+                    throw new IllegalArgumentException("Checkpoint in " + store.location() + " (epoch " + latest.epoch()
+                            + ") was written by a fit with other settings and cannot be resumed: it has ["
+                            + latest.fingerprint() + "] but this fit has [" + fingerprint + "]; use resumeMode=restart "
+                            + "or another checkpointDir");
+                }
+                if (latest != null) LOG.info("{} resumes from the checkpoint of epoch {} in {}", p.uid(), latest.epoch(),
+                        store.location());
+                return latest;
+            }
+        }
     }
 
     private static String validationSource(NeuralParams p) {

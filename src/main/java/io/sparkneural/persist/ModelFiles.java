@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkneural.network.NetworkState;
+import io.sparkneural.network.NetworkStateFiles;
 import io.sparkneural.train.EpochRecord;
 import io.sparkneural.train.TrainingSummary;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
@@ -17,11 +16,7 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import scala.Option;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +24,12 @@ import java.util.Map;
 /**
  * Spark's model layout: {@code metadata/} (class, uid, Spark version, Params; written by Spark's own helper) and
  * {@code data/} holding {@code model.json} (format version, sizes, provenance, history), {@code network.json}
- * (DL4J's configuration) and {@code params.bin} / {@code updater.bin} (floats in a small length-prefixed format).
+ * (DL4J's configuration) and {@code params.bin} / {@code updater.bin} ({@link NetworkStateFiles}).
  * No Java serialization: every file is readable without running code from it.
  */
 public final class ModelFiles {
     /** The data/ format this version writes and reads. */
     public static final int FORMAT_VERSION = 1;
-    private static final int FLOATS_MAGIC = 0x534E4631; // "SNF1"
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -58,10 +52,8 @@ public final class ModelFiles {
         DefaultParamsWriter$.MODULE$.saveMetadata(stage, path, sc, Option.empty(), Option.empty());
         Path data = new Path(path, "data");
         FileSystem fs = data.getFileSystem(sc.hadoopConfiguration());
-        writeText(fs, new Path(data, "model.json"), modelJson(info));
-        writeText(fs, new Path(data, "network.json"), state.configurationJson());
-        writeFloats(fs, new Path(data, "params.bin"), state.params());
-        writeFloats(fs, new Path(data, "updater.bin"), state.updaterState());
+        NetworkStateFiles.writeText(fs, new Path(data, "model.json"), modelJson(info));
+        NetworkStateFiles.write(fs, data, state);
     }
 
     /**
@@ -79,16 +71,14 @@ public final class ModelFiles {
         Path data = new Path(path, "data");
         try {
             FileSystem fs = data.getFileSystem(sc.hadoopConfiguration());
-            ModelInfo info = parseModelJson(readText(fs, new Path(data, "model.json")), path);
-            String conf = readText(fs, new Path(data, "network.json"));
-            float[] params = readFloats(fs, new Path(data, "params.bin"));
-            float[] updater = readFloats(fs, new Path(data, "updater.bin"));
-            long expected = NetworkState.expectedParams(conf);
-            if (expected != params.length) {
+            ModelInfo info = parseModelJson(NetworkStateFiles.readText(fs, new Path(data, "model.json")), path);
+            NetworkState state = NetworkStateFiles.read(fs, data);
+            long expected = NetworkState.expectedParams(state.configurationJson());
+            if (expected != state.params().length) {
                 throw new IllegalArgumentException("its network.json defines " + expected + " parameters but params.bin holds "
-                        + params.length);
+                        + state.params().length);
             }
-            return new Loaded(metadata, new NetworkState(conf, params, updater), info);
+            return new Loaded(metadata, state, info);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("Cannot load a " + simpleName(expectedClass) + " from " + path + ": "
                     + e.getMessage(), e);
@@ -134,42 +124,5 @@ public final class ModelFiles {
                 node.path("sparkNeuralVersion").asText(), node.path("seed").asLong(), node.path("rows").asLong(), 0,
                 node.path("numFeatures").asInt(), node.path("epochs").asInt(), node.path("numWorkers").asInt(), history,
                 "loss", 0, Double.NaN, 0, false, List.of());
-    }
-
-    private static void writeText(FileSystem fs, Path file, String text) throws IOException {
-        try (FSDataOutputStream out = fs.create(file, true)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static String readText(FileSystem fs, Path file) throws IOException {
-        if (!fs.exists(file)) throw new IOException("data file " + file.getName() + " is missing");
-        try (FSDataInputStream in = fs.open(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void writeFloats(FileSystem fs, Path file, float[] values) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(fs.create(file, true)))) {
-            out.writeInt(FLOATS_MAGIC);
-            out.writeInt(values.length);
-            for (float v : values) out.writeFloat(v);
-        }
-    }
-
-    private static float[] readFloats(FileSystem fs, Path file) throws IOException {
-        if (!fs.exists(file)) throw new IOException("data file " + file.getName() + " is missing");
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(fs.open(file)))) {
-            if (in.readInt() != FLOATS_MAGIC) {
-                throw new IOException(file.getName() + " is not a spark-neural float file (bad header)");
-            }
-            int n = in.readInt();
-            float[] values = new float[n];
-            for (int i = 0; i < n; i++) values[i] = in.readFloat();
-            if (in.read() != -1) throw new IOException(file.getName() + " has data past its declared " + n + " values");
-            return values;
-        } catch (EOFException e) {
-            throw new IOException(file.getName() + " is truncated", e);
-        }
     }
 }

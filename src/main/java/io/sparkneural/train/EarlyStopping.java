@@ -67,6 +67,19 @@ public record EarlyStopping(String monitor, boolean maximize, int patience, doub
             return maximize ? value > reference + minDelta : value < reference - minDelta;
         }
 
+        /** Number of epochs since the last improvement. */
+        public int waited() {
+            return wait;
+        }
+
+        /** Continues from a checkpoint's state. */
+        public void restore(double best, int bestEpoch, int wait, NetworkState bestState) {
+            this.best = best;
+            this.bestEpoch = bestEpoch;
+            this.wait = wait;
+            this.bestState = bestState;
+        }
+
         /** 1-based best epoch, or 0 when no epoch counted (all before startEpoch or none beat the baseline). */
         public int bestEpoch() {
             return bestEpoch;

@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.nd4j.linalg.factory.Nd4j;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -75,12 +76,33 @@ public final class ParameterAveragingTrainer {
         PlateauTracker plateau = plan.schedule().isPlateau() ? new PlateauTracker(plan) : null;
         double rate = plan.learningRate();
         int stoppedEpoch = 0;
+        int firstEpoch = 1;
+        int bestSaved = 0;
+        CheckpointStore.Checkpoint resume = plan.resumeFrom();
+        if (resume != null) {
+            float[] params = resume.state().params();
+            float[] updater = resume.state().updaterState();
+            net.getNetwork().setParams(Nd4j.createFromArray(params).reshape(1, params.length));
+            if (updater.length > 0) {
+                net.getNetwork().getUpdater().setStateViewArray(net.getNetwork(),
+                        Nd4j.createFromArray(updater).reshape(1, updater.length), false);
+            }
+            net.getNetwork().getLayerWiseConfigurations().setIterationCount(resume.iterationCount());
+            net.getNetwork().getLayerWiseConfigurations().setEpochCount(resume.epoch());
+            history.addAll(resume.history());
+            stopping.restore(resume.stoppingBest(), resume.stoppingBestEpoch(), resume.stoppingWait(), resume.bestState());
+            if (plateau != null) plateau.restore(resume.plateauBest(), resume.plateauWait());
+            rate = resume.rate();
+            firstEpoch = resume.stoppedEpoch() > 0 ? epochs + 1 : resume.epoch() + 1;
+            stoppedEpoch = resume.stoppedEpoch();
+            bestSaved = resume.stoppingBestEpoch();
+        }
         String previousGroup = sc.getLocalProperty("spark.jobGroup.id");
         String previousDescription = sc.getLocalProperty("spark.job.description");
         try {
             long rows = data.map(DataSet::numExamples).fold(0, Integer::sum);
             plan.listeners().forEach(l -> l.onTrainingStart(epochs));
-            for (int e = 1; e <= epochs; e++) {
+            for (int e = firstEpoch; e <= epochs; e++) {
                 int epoch = e;
                 if (plateau == null) rate = plan.schedule().rateAt(plan.learningRate(), e, epochs);
                 if (!plan.schedule().name().equals("constant")) net.getNetwork().setLearningRate(rate);
@@ -104,6 +126,16 @@ public final class ParameterAveragingTrainer {
                 plan.listeners().forEach(l -> l.onEpochEnd(record));
                 boolean stop = stopping.update(record, () -> state);
                 if (plateau != null) rate = plateau.next(record, rate);
+                if (plan.checkpoints() != null && (e % plan.checkpointInterval() == 0 || stop || e == epochs)) {
+                    plan.checkpoints().save(new CheckpointStore.Checkpoint(e,
+                            net.getNetwork().getLayerWiseConfigurations().getIterationCount(), state, history,
+                            stopping.bestValue(), stopping.bestEpoch(), stopping.waited(),
+                            plan.restoreBestWeights() ? stopping.bestState() : null,
+                            plateau == null ? Double.NaN : plateau.best, plateau == null ? 0 : plateau.wait, rate,
+                            plan.fingerprint(), stop ? e : 0),
+                            stopping.bestEpoch() != bestSaved ? stopping.bestState() : null);
+                    bestSaved = stopping.bestEpoch();
+                }
                 if (stop) {
                     stoppedEpoch = e;
                     break;
@@ -143,6 +175,11 @@ public final class ParameterAveragingTrainer {
         PlateauTracker(TrainingPlan plan) {
             this.schedule = plan.schedule();
             this.rule = plan.earlyStopping();
+        }
+
+        void restore(double best, int wait) {
+            this.best = best;
+            this.wait = wait;
         }
 
         double next(EpochRecord record, double rate) {

@@ -14,10 +14,22 @@ import java.util.List;
  * @param restoreBestWeights return the best epoch's weights instead of the last epoch's
  * @param classification     true for accuracy metrics, false for rmse/mae
  * @param listeners          told on the driver, in order
+ * @param checkpoints        where to write checkpoints, or null
+ * @param checkpointInterval write a checkpoint every this many epochs (and after the last)
+ * @param fingerprint        the run's settings, stored with checkpoints so a resume can refuse other settings
+ * @param resumeFrom         checkpoint to continue from, or null to start afresh
  */
 public record TrainingPlan(double learningRate, ScheduleSpec schedule, EarlyStopping earlyStopping,
-                           boolean restoreBestWeights, boolean classification, List<TrainingListener> listeners) {
+                           boolean restoreBestWeights, boolean classification, List<TrainingListener> listeners,
+                           CheckpointStore checkpoints, int checkpointInterval, String fingerprint,
+                           CheckpointStore.Checkpoint resumeFrom) {
     public TrainingPlan {
         listeners = List.copyOf(listeners);
+    }
+
+    /** A plan without checkpoints. */
+    public TrainingPlan(double learningRate, ScheduleSpec schedule, EarlyStopping earlyStopping,
+                        boolean restoreBestWeights, boolean classification, List<TrainingListener> listeners) {
+        this(learningRate, schedule, earlyStopping, restoreBestWeights, classification, listeners, null, 1, "", null);
     }
 }
