@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +23,7 @@ import java.util.List;
  * probability and prediction (honouring {@code thresholds}), computed in batches on the executors.
  */
 public class NeuralClassificationModel extends ProbabilisticClassificationModel<Vector, NeuralClassificationModel>
-        implements NeuralParams, MLWritable {
+        implements NeuralModel, MLWritable {
     private static final long serialVersionUID = 1L;
     private String uid; // no initializer: assigned during the super-constructor, see StageUid
     private final NeuralParamSet neuralParamSet = new NeuralParamSet(this);
@@ -70,34 +69,9 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
         return model.numFeatures;
     }
 
-    /** Per-epoch history (as a DataFrame), early stopping's outcome, warnings and provenance of the training run. */
-    public NeuralTrainingSummary summary() {
-        return new NeuralTrainingSummary(model.summary);
-    }
-
-    /** 1-based epoch with the best value of the monitored metric (earlyStoppingMonitor); 0 when none counted. */
-    public int bestEpoch() {
-        return model.summary.bestEpoch();
-    }
-
-    /** Epoch after which early stopping ended training; 0 when all epochs ran. */
-    public int stoppedEpoch() {
-        return model.summary.stoppedEpoch();
-    }
-
-    /** Best value of the monitored metric, or NaN. */
-    public double bestScore() {
-        return model.summary.bestValue();
-    }
-
-    /** Training loss after each epoch. */
-    public double[] trainingLossHistory() {
-        return model.summary.lossHistory().clone();
-    }
-
-    /** The trained network's state (configuration, parameters, optimizer state). */
-    public NetworkState networkState() {
-        return model.state;
+    @Override
+    public NeuralModelSupport modelSupport() {
+        return model;
     }
 
     @Override
@@ -179,18 +153,7 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
 
     @Override
     public MLWriter write() {
-        NeuralClassificationModel self = this;
-        return new MLWriter() {
-            @Override
-            public void saveImpl(String path) {
-                try {
-                    ModelFiles.save(self, model.state, new ModelFiles.ModelInfo(model.numFeatures, numClasses, model.summary),
-                            path, sparkSession().sparkContext());
-                } catch (IOException e) {
-                    throw new IllegalStateException("Cannot save " + uid() + " to " + path + ": " + e.getMessage(), e);
-                }
-            }
-        };
+        return neuralWriter(numClasses);
     }
 
     public static MLReader<NeuralClassificationModel> read() {

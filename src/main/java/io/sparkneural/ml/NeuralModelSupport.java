@@ -13,7 +13,7 @@ import java.io.Serializable;
  * What both Model classes hold and do with their network: the state, the sizes, the provenance, a lazily built
  * driver-side network for single-row {@code predict}, and the broadcast used by {@code transform}.
  */
-final class NeuralModelSupport implements Serializable {
+public final class NeuralModelSupport implements Serializable {
     final NetworkState state;
     final int numFeatures;
     final int numOutputs;

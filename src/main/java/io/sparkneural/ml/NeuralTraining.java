@@ -117,7 +117,8 @@ final class NeuralTraining {
             resumeFrom = resumePoint(p, checkpoints, fingerprint);
         }
         TrainingPlan plan = new TrainingPlan(learningRate, schedule, stopping, p.getRestoreBestWeights(),
-                task == Task.CLASSIFICATION, listeners, checkpoints, p.getCheckpointInterval(), fingerprint, resumeFrom);
+                task == Task.CLASSIFICATION, listeners, checkpoints, p.getCheckpointInterval(), fingerprint, resumeFrom,
+                paramsJson(p));
         TrainingResult result;
         try {
             result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(train),
@@ -152,6 +153,18 @@ final class NeuralTraining {
                 + "; schedule=" + p.getLearningRateSchedule() + "; batchSize=" + p.getBatchSize()
                 + "; averagingFrequency=" + p.getAveragingFrequency() + "; workers=" + workers + "; seed=" + p.getSeed()
                 + "; validation=" + validationSource(p);
+    }
+
+    /** Every Param with its value (set or default), encoded as Spark's metadata encodes them. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static String paramsJson(NeuralParams p) {
+        StringBuilder json = new StringBuilder("{");
+        for (org.apache.spark.ml.param.Param param : p.params()) {
+            if (!p.isDefined(param)) continue;
+            if (json.length() > 1) json.append(',');
+            json.append('"').append(param.name()).append("\":").append(param.jsonEncode(p.getOrDefault(param)));
+        }
+        return json.append('}').toString();
     }
 
     private static CheckpointStore.Checkpoint resumePoint(NeuralParams p, CheckpointStore store, String fingerprint) {

@@ -22,7 +22,8 @@ import java.util.UUID;
 /**
  * Checkpoints of a training run in any Hadoop file system (local, HDFS, S3A, ...): one folder per epoch,
  * {@code epoch-00007/}, holding the network (configuration, parameters, optimizer state), the iteration count,
- * the history so far, early stopping's and the schedule's state, and a fingerprint of the run's settings; plus
+ * the history so far, early stopping's and the schedule's state, a fingerprint of the run's settings and the
+ * estimator's Params (JSON, as Spark's metadata writes them); plus
  * {@code best/} with the best epoch's network when asked.
  *
  * <p>A checkpoint is written into a temporary folder and renamed into place, so a crash mid-write leaves the
@@ -60,7 +61,7 @@ public final class CheckpointStore {
     /** Everything needed to continue a run after an epoch. */
     public record Checkpoint(int epoch, int iterationCount, NetworkState state, List<EpochRecord> history,
                              double stoppingBest, int stoppingBestEpoch, int stoppingWait, NetworkState bestState,
-                             double plateauBest, int plateauWait, double rate, String fingerprint, int stoppedEpoch) {}
+                             double plateauBest, int plateauWait, double rate, String fingerprint, int stoppedEpoch, String estimatorParams) {}
 
     /** The checkpoint folder. */
     public String location() {
@@ -138,7 +139,8 @@ public final class CheckpointStore {
                     s.path("stoppingBest").asDouble(Double.NaN), s.path("stoppingBestEpoch").asInt(),
                     s.path("stoppingWait").asInt(), fs.exists(bestSoFar) ? readNetwork(bestSoFar) : null,
                     s.path("plateauBest").asDouble(Double.NaN), s.path("plateauWait").asInt(),
-                    s.path("rate").asDouble(), s.path("fingerprint").asText(), s.path("stoppedEpoch").asInt());
+                    s.path("rate").asDouble(), s.path("fingerprint").asText(), s.path("stoppedEpoch").asInt(),
+                    s.path("estimatorParams").toString());
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("Checkpoint ")) throw iae;
             throw new IllegalArgumentException("Checkpoint " + dir + " is damaged: " + e.getMessage(), e);
@@ -181,6 +183,7 @@ public final class CheckpointStore {
         s.put("rate", c.rate());
         s.put("fingerprint", c.fingerprint());
         s.put("stoppedEpoch", c.stoppedEpoch());
+        s.set("estimatorParams", JSON.readTree(c.estimatorParams()));
         writeText(new Path(dir, "state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
     }
 

@@ -132,7 +132,7 @@ public final class ParameterAveragingTrainer {
                             stopping.bestValue(), stopping.bestEpoch(), stopping.waited(),
                             plan.restoreBestWeights() ? stopping.bestState() : null,
                             plateau == null ? Double.NaN : plateau.best, plateau == null ? 0 : plateau.wait, rate,
-                            plan.fingerprint(), stop ? e : 0),
+                            plan.fingerprint(), stop ? e : 0, plan.estimatorParams()),
                             stopping.bestEpoch() != bestSaved ? stopping.bestState() : null);
                     bestSaved = stopping.bestEpoch();
                 }

@@ -18,11 +18,12 @@ import java.util.List;
  * @param checkpointInterval write a checkpoint every this many epochs (and after the last)
  * @param fingerprint        the run's settings, stored with checkpoints so a resume can refuse other settings
  * @param resumeFrom         checkpoint to continue from, or null to start afresh
+ * @param estimatorParams    the estimator's Params as JSON, stored with checkpoints for the record
  */
 public record TrainingPlan(double learningRate, ScheduleSpec schedule, EarlyStopping earlyStopping,
                            boolean restoreBestWeights, boolean classification, List<TrainingListener> listeners,
                            CheckpointStore checkpoints, int checkpointInterval, String fingerprint,
-                           CheckpointStore.Checkpoint resumeFrom) {
+                           CheckpointStore.Checkpoint resumeFrom, String estimatorParams) {
     public TrainingPlan {
         listeners = List.copyOf(listeners);
     }
@@ -30,6 +31,6 @@ public record TrainingPlan(double learningRate, ScheduleSpec schedule, EarlyStop
     /** A plan without checkpoints. */
     public TrainingPlan(double learningRate, ScheduleSpec schedule, EarlyStopping earlyStopping,
                         boolean restoreBestWeights, boolean classification, List<TrainingListener> listeners) {
-        this(learningRate, schedule, earlyStopping, restoreBestWeights, classification, listeners, null, 1, "", null);
+        this(learningRate, schedule, earlyStopping, restoreBestWeights, classification, listeners, null, 1, "", null, "{}");
     }
 }
