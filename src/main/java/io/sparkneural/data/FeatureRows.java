@@ -23,6 +23,24 @@ public final class FeatureRows {
         }
     }
 
+    /** Writes {@code v} into example {@code row} of {@code dest} in DL4J's order for {@code layout}. */
+    public static void copy(Vector v, float[] dest, int row, io.sparkneural.network.ExampleLayout layout) {
+        if (!layout.reorders()) {
+            copy(v, dest, row, layout.size());
+            return;
+        }
+        int base = row * layout.size();
+        if (v instanceof SparseVector s) {
+            java.util.Arrays.fill(dest, base, base + layout.size(), 0f);
+            int[] idx = s.indices();
+            double[] values = s.values();
+            for (int k = 0; k < idx.length; k++) dest[base + layout.position(idx[k])] = (float) values[k];
+        } else {
+            double[] values = ((DenseVector) v).values();
+            for (int j = 0; j < values.length; j++) dest[base + layout.position(j)] = (float) values[j];
+        }
+    }
+
     /** Adds each value of {@code v} to {@code sum} and its square to {@code sumSq} (zeros of sparse vectors skipped). */
     public static void accumulate(Vector v, double[] sum, double[] sumSq) {
         if (v instanceof SparseVector s) {

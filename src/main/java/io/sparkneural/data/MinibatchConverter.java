@@ -24,7 +24,7 @@ import static org.apache.spark.sql.functions.col;
 public final class MinibatchConverter implements Serializable {
     private final String featuresCol;
     private final String labelCol;
-    private final int numInputs;
+    private final io.sparkneural.network.ExampleLayout layout;
     private final int labelWidth;
     private final boolean oneHot;
     private final int batchSize;
@@ -36,9 +36,16 @@ public final class MinibatchConverter implements Serializable {
      */
     public MinibatchConverter(String featuresCol, String labelCol, int numInputs, int labelWidth, boolean oneHot,
                               int batchSize, long seed) {
+        this(featuresCol, labelCol, new io.sparkneural.network.ExampleLayout(io.sparkneural.network.InputShape.flat(numInputs)),
+                labelWidth, oneHot, batchSize, seed);
+    }
+
+    /** @param layout where each feature value goes in DL4J's input (images channels first, sequences [features, time]) */
+    public MinibatchConverter(String featuresCol, String labelCol, io.sparkneural.network.ExampleLayout layout,
+                              int labelWidth, boolean oneHot, int batchSize, long seed) {
         this.featuresCol = featuresCol;
         this.labelCol = labelCol;
-        this.numInputs = numInputs;
+        this.layout = layout;
         this.labelWidth = labelWidth;
         this.oneHot = oneHot;
         this.batchSize = batchSize;
@@ -65,11 +72,11 @@ public final class MinibatchConverter implements Serializable {
     /** One minibatch from already validated rows. */
     DataSet batch(List<Row> rows) {
         int n = rows.size();
-        float[] x = new float[n * numInputs];
+        float[] x = new float[n * layout.size()];
         float[] y = new float[n * labelWidth];
         for (int i = 0; i < n; i++) {
             Row r = rows.get(i);
-            FeatureRows.copy((Vector) r.get(0), x, i, numInputs);
+            FeatureRows.copy((Vector) r.get(0), x, i, layout);
             double label = r.getDouble(1);
             if (oneHot) {
                 y[i * labelWidth + (int) label] = 1f;
@@ -77,7 +84,7 @@ public final class MinibatchConverter implements Serializable {
                 y[i] = (float) label;
             }
         }
-        return new DataSet(Nd4j.createFromArray(x).reshape('c', n, numInputs),
+        return new DataSet(Nd4j.createFromArray(x).reshape('c', layout.batchShape(n)),
                 Nd4j.createFromArray(y).reshape('c', n, labelWidth));
     }
 }

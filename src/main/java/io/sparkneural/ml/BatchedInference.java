@@ -33,15 +33,17 @@ final class BatchedInference implements Serializable {
 
     private final Broadcast<NetworkState> state;
     private final int numFeatures;
+    private final io.sparkneural.network.ExampleLayout layout;
     private final int outputWidth;
     private final String featuresCol;
     private final int batchSize;
     private final OutputColumns columns;
 
-    BatchedInference(Broadcast<NetworkState> state, int numFeatures, int outputWidth, String featuresCol, int batchSize,
-                     OutputColumns columns) {
+    BatchedInference(Broadcast<NetworkState> state, io.sparkneural.network.ExampleLayout layout, int outputWidth,
+                     String featuresCol, int batchSize, OutputColumns columns) {
         this.state = state;
-        this.numFeatures = numFeatures;
+        this.numFeatures = layout.size();
+        this.layout = layout;
         this.outputWidth = outputWidth;
         this.featuresCol = featuresCol;
         this.batchSize = batchSize;
@@ -89,7 +91,7 @@ final class BatchedInference implements Serializable {
             for (int i = 0; i < n; i++) {
                 Vector v = block[i].isNullAt(featureIndex) ? null : (Vector) block[i].get(featureIndex);
                 DataChecks.requireSize(v, numFeatures, featuresCol, where(rowsSeen + i));
-                FeatureRows.copy(v, x, i, numFeatures);
+                FeatureRows.copy(v, x, i, layout);
             }
             rowsSeen += n;
             float[] out = runner().predict(x, n);
@@ -104,7 +106,7 @@ final class BatchedInference implements Serializable {
 
         private NetworkRunner runner() {
             if (runner == null) {
-                runner = new NetworkRunner(state.value(), numFeatures);
+                runner = new NetworkRunner(state.value(), layout);
                 TaskContext ctx = TaskContext.get();
                 if (ctx != null) ctx.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) c -> close());
             }

@@ -76,7 +76,7 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
 
     @Override
     public Vector predictRaw(Vector features) {
-        return Vectors.dense(probabilities(model.predictOne(features, getFeaturesCol()), 0, model.numOutputs, numClasses));
+        return Vectors.dense(probabilities(model.predictOne(features, getFeaturesCol(), exampleLayout()), 0, model.numOutputs, numClasses));
     }
 
     /** rawPrediction already holds probabilities: normalising is all that is left (and a no-op up to rounding). */
@@ -131,7 +131,7 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
         double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
         int outputs = model.numOutputs;
         int classes = numClasses;
-        BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), model.numFeatures,
+        BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), exampleLayout(),
                 model.numOutputs, getFeaturesCol(), getInferenceBatchSize(), (out, offset, width) -> {
                     double[] p = probabilities(out, offset, outputs, classes);
                     Object[] values = new Object[columns.length];

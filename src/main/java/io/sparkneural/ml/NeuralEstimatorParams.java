@@ -92,6 +92,13 @@ public interface NeuralEstimatorParams<S extends NeuralEstimatorParams<S>> exten
     /** "resume" (default), "restart" or "fail" when checkpointDir holds checkpoints. */
     default S setResumeMode(String value) { set(resumeMode(), value); return self(); }
 
+    /** Example shape, e.g. "28,28,1" (height,width,channels) or "28,28" (timesteps,features); default "" = flat. */
+    default S setInputShape(String value) {
+        io.sparkneural.network.InputShape.parse(value);
+        set(inputShape(), value);
+        return self();
+    }
+
     /** Schedule, e.g. "step(every=10, factor=0.5)"; default "constant". */
     default S setLearningRateSchedule(String value) {
         ScheduleSpec.parse(value);

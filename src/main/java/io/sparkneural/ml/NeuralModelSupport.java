@@ -29,11 +29,11 @@ public final class NeuralModelSupport implements Serializable {
     }
 
     /** One row's network output, computed on the calling JVM. */
-    synchronized float[] predictOne(Vector features, String featuresCol) {
+    synchronized float[] predictOne(Vector features, String featuresCol, io.sparkneural.network.ExampleLayout layout) {
         io.sparkneural.data.DataChecks.requireSize(features, numFeatures, featuresCol, "the given row");
-        if (driverRunner == null) driverRunner = new NetworkRunner(state, numFeatures);
+        if (driverRunner == null) driverRunner = new NetworkRunner(state, layout);
         float[] x = new float[numFeatures];
-        io.sparkneural.data.FeatureRows.copy(features, x, 0, numFeatures);
+        io.sparkneural.data.FeatureRows.copy(features, x, 0, layout);
         return driverRunner.predict(x, 1);
     }
 

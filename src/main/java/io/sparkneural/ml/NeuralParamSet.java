@@ -54,6 +54,7 @@ final class NeuralParamSet implements Serializable {
     final IntParam checkpointKeep;
     final BooleanParam checkpointKeepBest;
     final Param<String> resumeMode;
+    final Param<String> inputShape;
     /** Listeners are code, not settings: not Params, not saved; copy() carries them. */
     final transient List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -121,6 +122,9 @@ final class NeuralParamSet implements Serializable {
                 ParamValidators.gtEq(1));
         checkpointKeepBest = new BooleanParam(owner, "checkpointKeepBest",
                 "also keep the best epoch's network (earlyStoppingMonitor) in checkpointDir/best");
+        inputShape = new Param<>(owner, "inputShape",
+                "shape of one example: height,width,channels for images (channels last), timesteps,features for "
+                        + "sequences; empty = a flat vector (a conv net reads it as a square one-channel image)");
         resumeMode = new Param<>(owner, "resumeMode",
                 "when checkpointDir already holds checkpoints: resume (continue from the latest), restart (delete them "
                         + "and start over) or fail", ParamValidators.inArray(new String[]{"resume", "restart", "fail"}));

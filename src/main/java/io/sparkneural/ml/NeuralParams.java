@@ -81,6 +81,10 @@ public interface NeuralParams extends Params {
     /** resume, restart or fail. Default "resume". */
     default Param<String> resumeMode() { return neuralParamSet().resumeMode; }
 
+    /** Example shape. Default "" (flat). */
+    default Param<String> inputShape() { return neuralParamSet().inputShape; }
+    default String getInputShape() { return getOrDefault(inputShape()); }
+
     default String getCheckpointDir() { return getOrDefault(checkpointDir()); }
     default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
     default int getCheckpointKeep() { return (Integer) getOrDefault(checkpointKeep()); }
@@ -149,5 +153,6 @@ public interface NeuralParams extends Params {
         setDefault(checkpointKeep(), 2);
         setDefault(checkpointKeepBest(), false);
         setDefault(resumeMode(), "resume");
+        setDefault(inputShape(), "");
     }
 }

@@ -54,14 +54,14 @@ public class NeuralRegressionModel extends RegressionModel<Vector, NeuralRegress
 
     @Override
     public double predict(Vector features) {
-        return model.predictOne(features, getFeaturesCol())[0];
+        return model.predictOne(features, getFeaturesCol(), exampleLayout())[0];
     }
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType outSchema = transformSchema(dataset.schema(), true);
         if (getPredictionCol().isEmpty()) return dataset.toDF();
-        BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), model.numFeatures, 1,
+        BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), exampleLayout(), 1,
                 getFeaturesCol(), getInferenceBatchSize(), (out, offset, width) -> new Object[]{(double) out[offset]});
         return inference.transform(dataset, outSchema);
     }

@@ -3,6 +3,8 @@ package io.sparkneural.ml;
 import io.sparkneural.data.DataChecks;
 import io.sparkneural.data.LabelRule;
 import io.sparkneural.data.MinibatchConverter;
+import io.sparkneural.network.ExampleLayout;
+import io.sparkneural.network.InputShape;
 import io.sparkneural.network.NetworkFactory;
 import io.sparkneural.network.OutputContract;
 import io.sparkneural.network.Task;
@@ -74,11 +76,12 @@ final class NeuralTraining {
         OutputContract output = OutputContract.resolve(spec, p.getLoss(), task, numClasses);
         List<String> warnings = unscaledWarning(facts, featuresCol);
 
-        MultiLayerConfiguration conf = NetworkFactory.configuration(spec, facts.numFeatures(), output, optimizer,
+        ExampleLayout layout = layout(p, spec, facts.numFeatures(), featuresCol);
+        MultiLayerConfiguration conf = NetworkFactory.configuration(spec, layout.shape(), output, optimizer,
                 learningRate, p.getSeed(), p.getGradientClipNorm());
         TrainingSettings settings = new TrainingSettings(p.getNumWorkers(), p.getBatchSize(), p.getAveragingFrequency(),
                 p.getPrefetchBatches(), p.getStorageLevel(), p.getSeed(), p.getEpochs(), p.getTrackTrainingLoss());
-        MinibatchConverter converter = new MinibatchConverter(featuresCol, labelCol, facts.numFeatures(),
+        MinibatchConverter converter = new MinibatchConverter(featuresCol, labelCol, layout,
                 output.labelWidth(), output.oneHot(), p.getBatchSize(), p.getSeed());
 
         Dataset<Row> all = data.toDF();
@@ -108,7 +111,7 @@ final class NeuralTraining {
             }
         });
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        String fingerprint = fingerprint(p, spec, conf, sc);
+        String fingerprint = fingerprint(p, spec, layout.shape(), sc);
         CheckpointStore checkpoints = null;
         CheckpointStore.Checkpoint resumeFrom = null;
         if (!p.getCheckpointDir().isEmpty()) {
@@ -133,6 +136,19 @@ final class NeuralTraining {
         return new Fitted(result, output, facts.numFeatures(), summary);
     }
 
+    /**
+     * Where each feature value goes in the network's input: from the inputShape Param, checked against the
+     * column's vector size, or inferred (flat; a square one-channel image for a conv net).
+     */
+    static ExampleLayout layout(NeuralParams p, NetworkSpec spec, int numFeatures, String featuresCol) {
+        InputShape given = InputShape.parse(p.getInputShape());
+        if (given != null && given.size() != numFeatures) {
+            throw new IllegalArgumentException("Column " + featuresCol + " has vectors of " + numFeatures + " values, but "
+                    + "inputShape " + p.getInputShape() + " needs " + given.size() + " (" + given.text() + ")");
+        }
+        return new ExampleLayout(NetworkFactory.resolvedInput(spec, given == null ? InputShape.flat(numFeatures) : given));
+    }
+
     static NetworkSpec spec(NeuralParams p) {
         if (!p.isDefined(p.layers())) {
             throw new IllegalArgumentException("Param layers is not set: give the network, e.g. "
@@ -145,11 +161,9 @@ final class NeuralTraining {
      * The settings a checkpoint must have been written with to be resumed: the network, and everything that decides
      * which minibatches are fitted in which order. Readable, so a mismatch can be shown.
      */
-    private static String fingerprint(NeuralParams p, NetworkSpec spec, MultiLayerConfiguration conf, JavaSparkContext sc) {
+    private static String fingerprint(NeuralParams p, NetworkSpec spec, InputShape input, JavaSparkContext sc) {
         int workers = p.getNumWorkers() > 0 ? p.getNumWorkers() : sc.defaultParallelism();
-        return "layers=" + spec.toText() + "; inputs=" + conf.getConf(0).getLayer().getClass().getSimpleName()
-                + ":" + ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf.getConf(0).getLayer()).getNIn()
-                + "; optimizer=" + p.getOptimizer() + "; learningRate=" + p.getLearningRate()
+        return "layers=" + spec.toText() + "; input=" + input.text() + "; optimizer=" + p.getOptimizer() + "; learningRate=" + p.getLearningRate()
                 + "; schedule=" + p.getLearningRateSchedule() + "; batchSize=" + p.getBatchSize()
                 + "; averagingFrequency=" + p.getAveragingFrequency() + "; workers=" + workers + "; seed=" + p.getSeed()
                 + "; validation=" + validationSource(p);

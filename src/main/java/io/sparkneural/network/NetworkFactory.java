@@ -1,19 +1,13 @@
 package io.sparkneural.network;
 
 import io.sparkneural.spec.ActivationSpec;
-import io.sparkneural.spec.DenseSpec;
-import io.sparkneural.spec.DropoutSpec;
-import io.sparkneural.spec.LayerSpec;
 import io.sparkneural.spec.Loss;
 import io.sparkneural.spec.NetworkSpec;
 import io.sparkneural.spec.OptimizerSpec;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.*;
@@ -30,7 +24,6 @@ import org.nd4j.linalg.lossfunctions.impl.LossMAE;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
-import java.util.List;
 
 /**
  * Turns a {@link NetworkSpec} into a DL4J configuration that means what the same Keras model means:
@@ -40,13 +33,22 @@ import java.util.List;
 public final class NetworkFactory {
     private NetworkFactory() {}
 
+    /** For flat feature vectors of {@code numInputs} values; see the {@link InputShape} overload. */
+    public static MultiLayerConfiguration configuration(NetworkSpec spec, int numInputs, OutputContract output,
+                                                        OptimizerSpec optimizer, double learningRate, long seed,
+                                                        double clipNorm) {
+        return configuration(spec, InputShape.flat(numInputs), output, optimizer, learningRate, seed, clipNorm);
+    }
+
     /**
-     * @param numInputs    feature vector size
+     * @param input        one example's shape: a flat vector, an image (height,width,channels) or a sequence
+     *                     (timesteps,features); a flat vector feeding a conv net must be a square grayscale image
      * @param learningRate learning rate (> 0)
      * @param seed         weight initialisation seed
      * @param clipNorm     clip each layer's weight and bias gradients to this L2 norm (Keras's clipnorm); 0 = off
+     * @throws IllegalArgumentException when a layer cannot take what the previous one gives, naming both
      */
-    public static MultiLayerConfiguration configuration(NetworkSpec spec, int numInputs, OutputContract output,
+    public static MultiLayerConfiguration configuration(NetworkSpec spec, InputShape input, OutputContract output,
                                                         OptimizerSpec optimizer, double learningRate, long seed,
                                                         double clipNorm) {
         NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder()
@@ -57,28 +59,16 @@ public final class NetworkFactory {
         if (clipNorm > 0) {
             global.gradientNormalization(GradientNormalization.ClipL2PerParamType).gradientNormalizationThreshold(clipNorm);
         }
-        NeuralNetConfiguration.ListBuilder list = global.list();
-        List<LayerSpec> layers = spec.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerSpec layer = layers.get(i);
-            boolean last = i == layers.size() - 1;
-            if (layer instanceof DenseSpec d) {
-                if (last) {
-                    list.layer(new OutputLayer.Builder(lossFunction(output.loss())).nOut(d.units())
-                            .activation(activation(d.activation())).l1(d.l1()).l2(kerasL2(d.l2())).build());
-                } else {
-                    list.layer(new DenseLayer.Builder().nOut(d.units())
-                            .activation(activation(d.activation())).l1(d.l1()).l2(kerasL2(d.l2())).build());
-                }
-            } else if (layer instanceof DropoutSpec dr) {
-                if (dr.rate() > 0) {
-                    list.layer(new DropoutLayer.Builder(1.0 - dr.rate()).build()); // DL4J takes the retain probability
-                }
-            } else {
-                throw new IllegalArgumentException("layer " + layer.toText() + " is not supported by the feedforward builder");
-            }
-        }
-        return list.setInputType(InputType.feedForward(numInputs)).build();
+        LayerStack.Built built = LayerStack.build(spec, input, lossFunction(output.loss()), NetworkFactory::activation);
+        // keep the sizes set explicitly (an embedding's vocabulary); infer the rest from the input type
+        NeuralNetConfiguration.ListBuilder list = global.list().overrideNinUponBuild(false);
+        for (Layer layer : built.layers()) list.layer(layer);
+        return list.setInputType(built.inputType()).build();
+    }
+
+    /** The example shape the network reads: {@code input}, or the image shape inferred for a conv net. */
+    public static InputShape resolvedInput(NetworkSpec spec, InputShape input) {
+        return LayerStack.build(spec, input, new LossMCXENT(), NetworkFactory::activation).shape();
     }
 
     /** Keras adds {@code l2 * sum(w^2)}; DL4J adds {@code c * 0.5 * sum(w^2)}: c = 2 * l2. */

@@ -10,21 +10,26 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class NetworkRunner implements AutoCloseable {
     private final MultiLayerNetwork net;
-    private final int numInputs;
+    private final ExampleLayout layout;
     private boolean closed;
 
     public NetworkRunner(NetworkState state, int numInputs) {
+        this(state, new ExampleLayout(InputShape.flat(numInputs)));
+    }
+
+    /** @param layout how rows given by callers (already in DL4J's order) are shaped into a batch */
+    public NetworkRunner(NetworkState state, ExampleLayout layout) {
         this.net = state.restoreForInference();
-        this.numInputs = numInputs;
+        this.layout = layout;
     }
 
     /**
-     * @param features row-major, {@code rows * numInputs} values
+     * @param features {@code rows} examples of {@code layout.size()} values, each in DL4J's order
      * @return row-major outputs, {@code rows * outputs} values
      */
     public float[] predict(float[] features, int rows) {
         if (closed) throw new IllegalStateException("network runner is closed");
-        INDArray in = Nd4j.createFromArray(features).reshape('c', rows, numInputs);
+        INDArray in = Nd4j.createFromArray(features).reshape('c', layout.batchShape(rows));
         INDArray out = net.output(in, false);
         float[] result = out.dup('c').data().asFloat();
         in.close();

@@ -32,6 +32,9 @@ public record ActivationSpec(String name, double alpha) implements Serializable 
     /** No activation: Keras' default for dense layers. */
     public static final ActivationSpec LINEAR = new ActivationSpec("linear", Double.NaN);
 
+    /** The hyperbolic tangent: Keras' default for lstm and simple_rnn layers. */
+    public static final ActivationSpec TANH = new ActivationSpec("tanh", Double.NaN);
+
     /** @throws IllegalArgumentException for an unknown name, or an alpha out of range or not taken */
     public ActivationSpec {
         String canonical = name == null ? null : CATALOG.canonical(name);

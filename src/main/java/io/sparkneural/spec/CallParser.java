@@ -78,7 +78,8 @@ final class CallParser {
         Token name = advance();
         List<Value> positional = new ArrayList<>();
         List<Call.Keyword> keywords = new ArrayList<>();
-        if (peek().kind() == Token.Kind.OPEN) {
+        boolean bare = peek().kind() != Token.Kind.OPEN;
+        if (!bare) {
             advance();
             if (peek().kind() == Token.Kind.CLOSE) {
                 advance();
@@ -86,7 +87,7 @@ final class CallParser {
                 arguments(positional, keywords);
             }
         }
-        return new Call(name.text(), name.at(), positional, keywords);
+        return new Call(name.text(), name.at(), positional, keywords, bare);
     }
 
     private void arguments(List<Value> positional, List<Call.Keyword> keywords) {

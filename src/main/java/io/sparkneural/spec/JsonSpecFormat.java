@@ -73,7 +73,7 @@ final class JsonSpecFormat {
             json.writeStartObject();
             json.writeArrayFieldStart(LAYERS);
             for (LayerSpec layer : layers) {
-                LayerCatalog.LAYERS.writeJson(json, layer, TYPE);
+                writeLayer(json, layer);
             }
             json.writeEndArray();
             json.writeEndObject();
@@ -81,6 +81,11 @@ final class JsonSpecFormat {
             throw new UncheckedIOException("cannot write JSON to a string", e);
         }
         return out.toString();
+    }
+
+    /** One layer object, {@code {"type":"dense",...}}; also a layer nested in another, as bidirectional's. */
+    static void writeLayer(JsonGenerator json, LayerSpec layer) throws IOException {
+        LayerCatalog.LAYERS.writeJson(json, layer, TYPE);
     }
 
     private static List<Call> readArray(JsonParser parser) throws IOException {

@@ -77,10 +77,13 @@ final class Signature<T> {
             }
             args.set(param, keyword.value(), keyword.at());
         }
-        for (Param<?> param : params) {
-            if (param.required() && !args.has(param)) {
-                throw call.at().error("missing argument '" + param.name() + "' for " + name, "; e.g. " + example);
-            }
+        List<String> missing = params.stream().filter(p -> p.required() && !args.has(p)).map(Param::name).toList();
+        if (!missing.isEmpty() && call.bare()) {
+            // "dense" alone: the user may not know the layer takes arguments at all
+            throw call.at().error(name + " needs " + and(missing) + ", e.g. " + example);
+        }
+        if (!missing.isEmpty()) {
+            throw call.at().error("missing argument '" + missing.get(0) + "' for " + name, "; e.g. " + example);
         }
         try {
             return build.apply(args);
@@ -100,7 +103,9 @@ final class Signature<T> {
         for (int i = 0; i < params.size(); i++) {
             Param<?> param = params.get(i);
             Object argument = values.get(i);
-            if (!param.required() && Objects.equals(argument, param.defaultValue())) {
+            Object byDefault = param.defaultFrom() == null ? param.defaultValue()
+                    : values.get(indexOf(param.defaultFrom()));
+            if (!param.required() && Objects.equals(argument, byDefault)) {
                 // a later positional argument would now land in this one's place
                 byPosition = false;
                 continue;
@@ -123,6 +128,8 @@ final class Signature<T> {
                 json.writeNumber(number);
             } else if (argument instanceof Boolean bool) {
                 json.writeBoolean(bool);
+            } else if (argument instanceof LayerSpec layer) {
+                JsonSpecFormat.writeLayer(json, layer);
             } else {
                 json.writeString(text(argument));
             }
@@ -136,7 +143,29 @@ final class Signature<T> {
         if (argument instanceof ActivationSpec activation) {
             return activation.toText();
         }
+        if (argument instanceof Size2d size) {
+            return size.toText();
+        }
+        if (argument instanceof LayerSpec layer) {
+            return layer.toText();
+        }
         return String.valueOf(argument);
+    }
+
+    /** "units", "filters and kernel", "a, b and c". */
+    private static String and(List<String> names) {
+        int last = names.size() - 1;
+        return last == 0 ? names.get(0) : String.join(", ", names.subList(0, last)) + " and " + names.get(last);
+    }
+
+    /** By identity, as {@link Arguments} finds parameters. */
+    private int indexOf(Param<?> param) {
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i) == param) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("parameter " + param.name() + " is not part of " + name);
     }
 
     private Param<?> find(String paramName) {
@@ -176,7 +205,10 @@ final class Signature<T> {
         @SuppressWarnings("unchecked")
         <V> V get(Param<V> param) {
             Object value = values[index(param)];
-            return value == null ? param.defaultValue() : (V) value;
+            if (value != null) {
+                return (V) value;
+            }
+            return param.defaultFrom() == null ? param.defaultValue() : get(param.defaultFrom());
         }
 
         /** Where the argument was given, or where the call starts when it was not. */

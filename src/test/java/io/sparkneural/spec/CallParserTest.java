@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The generic call tree that future layers (conv2d, lstm, bidirectional) will be read from. */
+/** The generic call tree that every layer (conv2d, lstm, bidirectional, ...) is read from. */
 class CallParserTest {
 
     @Test
@@ -35,8 +35,8 @@ class CallParserTest {
     void readsBareNamesAndEmptyParenthesesAsCallsWithoutArguments() {
         List<Call> calls = CallParser.parseSequence("flatten maxpool2d() dense(1)");
 
-        assertEquals(new Call("flatten", new Position(1, 1), List.of(), List.of()), calls.get(0));
-        assertEquals(new Call("maxpool2d", new Position(1, 9), List.of(), List.of()), calls.get(1));
+        assertEquals(new Call("flatten", new Position(1, 1), List.of(), List.of(), true), calls.get(0));
+        assertEquals(new Call("maxpool2d", new Position(1, 9), List.of(), List.of(), false), calls.get(1));
     }
 
     @Test

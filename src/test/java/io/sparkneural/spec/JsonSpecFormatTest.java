@@ -45,7 +45,11 @@ class JsonSpecFormatTest {
     static Stream<Arguments> badJson() {
         return Stream.of(
                 Arguments.of("[{\"type\":\"dens\",\"units\":3}]", "unknown layer 'dens' at 1:11, did you mean 'dense'?"),
-                Arguments.of("[{\"type\":\"lstm\",\"units\":3}]", "unknown layer 'lstm' at 1:11; supported: dense, dropout"),
+                Arguments.of("[{\"type\":\"gru\",\"units\":3}]", "unknown layer 'gru' at 1:11; supported: dense, dropout, "
+                        + "conv2d, maxpool2d, avgpool2d, globalavgpool, globalmaxpool, flatten, batchnorm, lstm, simple_rnn, "
+                        + "bidirectional, embedding"),
+                Arguments.of("[{\"type\":\"lstm\",\"units\":3}]",
+                        "the last layer must be dense(...) (the output layer), but was lstm(3) at 1:11"),
                 Arguments.of("[{\"type\":\"dense\",\"units\":2,}]",
                         "malformed JSON: Unexpected character ('}' (code 125)): "
                                 + "was expecting double-quote to start field name at 1:29"),

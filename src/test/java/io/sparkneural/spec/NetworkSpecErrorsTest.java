@@ -18,10 +18,14 @@ class NetworkSpecErrorsTest {
                 // the brief's required wording
                 Arguments.of("dense(64, rellu)", "unknown activation 'rellu' at 1:11, did you mean 'relu'?"),
                 Arguments.of("dens(10)", "unknown layer 'dens' at 1:1, did you mean 'dense'?"),
-                Arguments.of("dense(64) conv2d(3)", "unknown layer 'conv2d' at 1:11; supported: dense, dropout"),
+                Arguments.of("dense(64) attention(3)", "unknown layer 'attention' at 1:11; supported: dense, dropout, "
+                        + "conv2d, maxpool2d, avgpool2d, globalavgpool, globalmaxpool, flatten, batchnorm, lstm, simple_rnn, "
+                        + "bidirectional, embedding"),
+                Arguments.of("dense(64) conv2d(3)", "missing argument 'kernel' for conv2d at 1:11; e.g. conv2d(32, 3x3, relu)"),
                 Arguments.of("dense(64, foo)", "unknown activation 'foo' at 1:11; supported: relu, relu6, sigmoid, tanh, "
                         + "leaky_relu, elu, selu, gelu, swish, mish, softplus, softsign, softmax, linear"),
-                Arguments.of("dense", "missing argument 'units' for dense at 1:1; e.g. dense(64, relu)"),
+                Arguments.of("dense", "dense needs units, e.g. dense(64, relu) at 1:1"),
+                Arguments.of("dense()", "missing argument 'units' for dense at 1:1; e.g. dense(64, relu)"),
                 Arguments.of("dense(activation=relu)", "missing argument 'units' for dense at 1:1; e.g. dense(64, relu)"),
                 Arguments.of("dense(8) dropout()", "missing argument 'rate' for dropout at 1:10; e.g. dropout(0.2)"),
                 Arguments.of("dense(0)", "dense units must be a positive integer, but got 0 at 1:7"),
