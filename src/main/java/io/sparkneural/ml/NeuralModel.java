@@ -42,10 +42,12 @@ public interface NeuralModel extends NeuralParams {
         return modelSupport().state;
     }
 
+    /** The features column (Spark's featuresCol Param). */
+    String getFeaturesCol();
+
     /** Where each feature value goes in the network's input, from the inputShape Param. */
     default io.sparkneural.network.ExampleLayout exampleLayout() {
-        return NeuralTraining.layout(this, NeuralTraining.spec(this), modelSupport().numFeatures, getOrDefault(
-                ((org.apache.spark.ml.param.Params) this).getParam("featuresCol")).toString());
+        return NeuralTraining.layout(this, NeuralTraining.spec(this), modelSupport().numFeatures, getFeaturesCol());
     }
 
     /** Spark's writer for this model: metadata with the Params, and the network in data/. */
