@@ -106,7 +106,7 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
         int best = 0;
         double bestValue = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < p.length; c++) {
-            double v = t == null ? p[c] : t[c] == 0 ? (p[c] > 0 ? Double.POSITIVE_INFINITY : 0) : p[c] / t[c];
+            double v = t == null ? p[c] : t[c] == 0 ? Double.POSITIVE_INFINITY : p[c] / t[c];
             if (v > bestValue) {
                 bestValue = v;
                 best = c;
@@ -129,6 +129,10 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
         String prob = getProbabilityCol();
         String[] columns = added.toArray(new String[0]);
         double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
+        if (thresholds != null && thresholds.length != numClasses) {
+            throw new IllegalArgumentException("Param thresholds has length " + thresholds.length + ", but the model has "
+                    + numClasses + " classes: give one threshold per class");
+        }
         int outputs = model.numOutputs;
         int classes = numClasses;
         BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), exampleLayout(),

@@ -78,7 +78,7 @@ public class NeuralClassifier extends ProbabilisticClassifier<Vector, NeuralClas
     @Override
     public NeuralClassifier copy(ParamMap extra) {
         NeuralClassifier copy = defaultCopy(extra);
-        copy.neuralParamSet().listeners.addAll(neuralParamSet.listeners);
+        copy.neuralParamSet().listeners().addAll(neuralParamSet.listeners());
         return copy;
     }
 

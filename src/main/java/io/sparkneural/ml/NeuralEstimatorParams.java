@@ -108,7 +108,7 @@ public interface NeuralEstimatorParams<S extends NeuralEstimatorParams<S>> exten
 
     /** Adds a listener told on the driver after each round and epoch (not a Param: not saved; copy() keeps it). */
     default S addTrainingListener(TrainingListener listener) {
-        neuralParamSet().listeners.add(listener);
+        neuralParamSet().listeners().add(listener);
         return self();
     }
 }

@@ -20,6 +20,7 @@ public final class NeuralModelSupport implements Serializable {
     final TrainingSummary summary;
     private transient NetworkRunner driverRunner;
     private transient Broadcast<NetworkState> broadcast;
+    private transient org.apache.spark.SparkContext broadcastContext;
 
     NeuralModelSupport(NetworkState state, int numFeatures, int numOutputs, TrainingSummary summary) {
         this.state = state;
@@ -37,8 +38,10 @@ public final class NeuralModelSupport implements Serializable {
         return driverRunner.predict(x, 1);
     }
 
+    /** The state broadcast once per SparkContext (a model can outlive the session it was fitted in). */
     synchronized Broadcast<NetworkState> broadcast(SparkSession spark) {
-        if (broadcast == null) {
+        if (broadcast == null || broadcastContext != spark.sparkContext() || broadcastContext.isStopped()) {
+            broadcastContext = spark.sparkContext();
             broadcast = spark.sparkContext().broadcast(state, scala.reflect.ClassTag$.MODULE$.apply(NetworkState.class));
         }
         return broadcast;

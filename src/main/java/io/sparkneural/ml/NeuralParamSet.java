@@ -56,7 +56,13 @@ final class NeuralParamSet implements Serializable {
     final Param<String> resumeMode;
     final Param<String> inputShape;
     /** Listeners are code, not settings: not Params, not saved; copy() carries them. */
-    final transient List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
+    private transient List<TrainingListener> listeners;
+
+    /** The stage's listeners (also after Java deserialization, which skips transient fields). */
+    synchronized List<TrainingListener> listeners() {
+        if (listeners == null) listeners = new CopyOnWriteArrayList<>();
+        return listeners;
+    }
 
     NeuralParamSet(Identifiable owner) {
         layers = new Param<>(owner, "layers",

@@ -52,7 +52,7 @@ public class NeuralRegressor extends Regressor<Vector, NeuralRegressor, NeuralRe
     @Override
     public NeuralRegressor copy(ParamMap extra) {
         NeuralRegressor copy = defaultCopy(extra);
-        copy.neuralParamSet().listeners.addAll(neuralParamSet.listeners);
+        copy.neuralParamSet().listeners().addAll(neuralParamSet.listeners());
         return copy;
     }
 

@@ -39,7 +39,9 @@ import java.util.stream.Collectors;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percent_rank;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.rand;
 
 /**
@@ -90,17 +92,36 @@ final class NeuralTraining {
         Dataset<Row> flagged = null;
         long validationRows = 0;
         if (validationFlag != null) {
-            flagged = all.withColumn("__sn_validation", validationFlag).persist();
+            flagged = all.withColumn("__sn_validation", validationFlag);
+            if (stratified(p, task)) {
+                // the stratifying window groups rows by label: spread them over the original partitions again
+                flagged = flagged.repartition(all.rdd().getNumPartitions());
+            }
+            flagged = flagged.persist();
             train = flagged.filter(col("__sn_validation").equalTo(false));
             validation = flagged.filter(col("__sn_validation"));
             validationRows = validation.count();
+        }
+        try {
+            return fitSplit(p, data, spec, task, facts, output, warnings, layout, conf, settings, converter, learningRate,
+                    schedule, stopping, train, validation, validationRows);
+        } finally {
+            if (flagged != null) flagged.unpersist();
+        }
+    }
+
+    private static Fitted fitSplit(NeuralParams p, Dataset<?> data, NetworkSpec spec, Task task, DataChecks.Summary facts,
+                                   OutputContract output, List<String> warnings, ExampleLayout layout,
+                                   MultiLayerConfiguration conf, TrainingSettings settings, MinibatchConverter converter,
+                                   double learningRate, ScheduleSpec schedule, EarlyStopping stopping, Dataset<Row> train,
+                                   Dataset<Row> validation, long validationRows) {
+        if (validation != null) {
             if (validationRows == 0 || validationRows == facts.rows()) {
-                flagged.unpersist();
                 throw new IllegalArgumentException("The validation rows (" + validationSource(p) + ") are " + validationRows
                         + " of " + facts.rows() + ": training needs both training and validation rows");
             }
         }
-        List<TrainingListener> listeners = new ArrayList<>(p.neuralParamSet().listeners);
+        List<TrainingListener> listeners = new ArrayList<>(p.neuralParamSet().listeners());
         if (p.getVerbose() > 0) {
             listeners.add(0, new ConsoleProgress(System.out, p.uid(), p.getVerbose() == 1 && System.console() != null));
         }
@@ -111,7 +132,7 @@ final class NeuralTraining {
             }
         });
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        String fingerprint = fingerprint(p, spec, layout.shape(), sc);
+        String fingerprint = fingerprint(p, spec, layout.shape(), sc) + "; data=" + dataSignature(facts, validationRows);
         CheckpointStore checkpoints = null;
         CheckpointStore.Checkpoint resumeFrom = null;
         if (!p.getCheckpointDir().isEmpty()) {
@@ -122,13 +143,8 @@ final class NeuralTraining {
         TrainingPlan plan = new TrainingPlan(learningRate, schedule, stopping, p.getRestoreBestWeights(),
                 task == Task.CLASSIFICATION, listeners, checkpoints, p.getCheckpointInterval(), fingerprint, resumeFrom,
                 paramsJson(p));
-        TrainingResult result;
-        try {
-            result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(train),
-                    validation == null ? null : converter.convert(validation), plan);
-        } finally {
-            if (flagged != null) flagged.unpersist();
-        }
+        TrainingResult result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(train),
+                validation == null ? null : converter.convert(validation), plan);
         TrainingSummary summary = new TrainingSummary(Versions.spark(), Versions.dl4j(), Versions.sparkNeural(),
                 p.getSeed(), facts.rows() - validationRows, validationRows, facts.numFeatures(), p.getEpochs(),
                 result.numWorkers(), result.history(), stopping.monitor(), result.bestEpoch(), result.bestValue(),
@@ -166,7 +182,18 @@ final class NeuralTraining {
         return "layers=" + spec.toText() + "; input=" + input.text() + "; optimizer=" + p.getOptimizer() + "; learningRate=" + p.getLearningRate()
                 + "; schedule=" + p.getLearningRateSchedule() + "; batchSize=" + p.getBatchSize()
                 + "; averagingFrequency=" + p.getAveragingFrequency() + "; workers=" + workers + "; seed=" + p.getSeed()
-                + "; validation=" + validationSource(p);
+                + "; validation=" + validationSource(p) + "; loss=" + p.getLoss() + "; gradientClipNorm="
+                + p.getGradientClipNorm() + "; restoreBestWeights=" + p.getRestoreBestWeights() + "; earlyStopping="
+                + p.getEarlyStoppingMonitor() + "/" + p.getEarlyStoppingMode() + "/" + p.getEarlyStoppingPatience() + "/"
+                + p.getEarlyStoppingMinDelta() + "/" + p.getEarlyStoppingStartEpoch() + "/" + p.getEarlyStoppingBaseline();
+    }
+
+    /** Enough of the data to tell another data set from this one: a resume must not continue on other data. */
+    private static String dataSignature(DataChecks.Summary facts, long validationRows) {
+        double sum = 0;
+        for (double m : facts.featureMeans()) sum += m;
+        return "rows " + facts.rows() + ", validation rows " + validationRows + ", features " + facts.numFeatures()
+                + ", largest label " + facts.maxLabel() + ", feature mean sum " + String.format(java.util.Locale.ROOT, "%.6g", sum);
     }
 
     /** Every Param with its value (set or default), encoded as Spark's metadata encodes them. */
@@ -231,11 +258,17 @@ final class NeuralTraining {
         }
         double fraction = p.getValidationSplit();
         if (fraction <= 0) return null;
-        if (task == Task.CLASSIFICATION) {
-            // exact proportions per class: rank rows within their label by a seeded random number
-            return percent_rank().over(Window.partitionBy(col(labelCol)).orderBy(rand(p.getSeed()))).lt(fraction);
+        if (stratified(p, task)) {
+            // exact proportions per class, rounded down (a class of 1 row stays in training): rank rows within their
+            // label by a seeded random number and hold out the first floor(fraction * class size)
+            Column rank = row_number().over(Window.partitionBy(col(labelCol)).orderBy(rand(p.getSeed()))).minus(1);
+            return rank.lt(floor(count(lit(1)).over(Window.partitionBy(col(labelCol))).multiply(fraction)));
         }
         return rand(p.getSeed()).lt(fraction);
+    }
+
+    private static boolean stratified(NeuralParams p, Task task) {
+        return task == Task.CLASSIFICATION && p.getValidationIndicatorCol().isEmpty() && p.getValidationSplit() > 0;
     }
 
     private static EarlyStopping earlyStopping(NeuralParams p, Task task, boolean validation) {

@@ -131,6 +131,8 @@ final class ExactSplitTrainingMaster extends ParameterAveragingTrainingMaster {
             long taskSeed = seed + TaskContext.getPartitionId();
             pooled.shuffle(taskSeed);
             Nd4j.getRandom().setSeed(taskSeed); // dropout masks: reproducible for a given seed and partitioning
+            // (the worker re-batches to batchSize anyway; a partition's short last file can make a round one step
+            // shorter than the iteration count assumes)
             return fit.call(pooled.batchBy(batchSize).iterator());
         }
     }

@@ -130,7 +130,7 @@ public final class ParameterAveragingTrainer {
                     plan.checkpoints().save(new CheckpointStore.Checkpoint(e,
                             net.getNetwork().getLayerWiseConfigurations().getIterationCount(), state, history,
                             stopping.bestValue(), stopping.bestEpoch(), stopping.waited(),
-                            plan.restoreBestWeights() ? stopping.bestState() : null,
+                            stopping.bestState(),
                             plateau == null ? Double.NaN : plateau.best, plateau == null ? 0 : plateau.wait, rate,
                             plan.fingerprint(), stop ? e : 0, plan.estimatorParams()),
                             stopping.bestEpoch() != bestSaved ? stopping.bestState() : null);

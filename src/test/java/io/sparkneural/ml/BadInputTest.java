@@ -107,6 +107,10 @@ class BadInputTest extends SparkTestBase {
                 () -> m.transform(rows(new Object[]{vec(1, 2, 3), 0.0})).collect());
         rejects("Column features has a vector of size 1 at the given row, but the model was trained on 2 features",
                 () -> m.predict(Vectors.dense(1)));
+        // Spark's setter checks the length; thresholds arriving through a ParamMap (copy, tuning) are checked here
+        rejects("Param thresholds has length 3, but the model has 2 classes: give one threshold per class",
+                () -> m.copy(new org.apache.spark.ml.param.ParamMap().put(m.thresholds(), new double[]{0.2, 0.3, 0.5}))
+                        .transform(rows(new Object[]{vec(1, 2), 0.0})));
     }
 
     @Test
