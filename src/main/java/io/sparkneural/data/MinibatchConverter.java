@@ -8,18 +8,21 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Random;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
  * Turns each partition of a (features, label) DataFrame into ND4J minibatches where the partition lives: the
- * training data never passes through the driver. Rows are shuffled within their partition (seeded) so that data
- * sorted by label does not yield single-class minibatches; the training master reshuffles minibatch order each epoch.
+ * training data never passes through the driver. Rows are shuffled (seeded) within blocks of
+ * {@value #SHUFFLE_BLOCK_BATCHES} minibatches, streaming, so memory stays bounded for partitions of any size; the
+ * training master reshuffles minibatches and their rows every epoch.
  */
 public final class MinibatchConverter implements Serializable {
     private final String featuresCol;
@@ -58,15 +61,36 @@ public final class MinibatchConverter implements Serializable {
                 .mapPartitionsWithIndex(this::partitionBatches, false);
     }
 
+    /** Rows shuffled per block of this many minibatches: bounded memory, whatever the partition's size. */
+    static final int SHUFFLE_BLOCK_BATCHES = 64;
+
     private Iterator<DataSet> partitionBatches(int partition, Iterator<Row> rows) {
-        List<Row> buffered = new ArrayList<>();
-        rows.forEachRemaining(buffered::add);
-        Collections.shuffle(buffered, new Random(seed * 1_000_003L + partition));
-        List<DataSet> batches = new ArrayList<>((buffered.size() + batchSize - 1) / batchSize);
-        for (int start = 0; start < buffered.size(); start += batchSize) {
-            batches.add(batch(buffered.subList(start, Math.min(buffered.size(), start + batchSize))));
-        }
-        return batches.iterator();
+        Random random = new Random(seed * 1_000_003L + partition);
+        int block = batchSize * SHUFFLE_BLOCK_BATCHES;
+        return new Iterator<>() {
+            private final ArrayDeque<DataSet> ready = new ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                if (ready.isEmpty() && rows.hasNext()) fill();
+                return !ready.isEmpty();
+            }
+
+            @Override
+            public DataSet next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                return ready.poll();
+            }
+
+            private void fill() {
+                List<Row> buffered = new ArrayList<>(block);
+                while (buffered.size() < block && rows.hasNext()) buffered.add(rows.next());
+                Collections.shuffle(buffered, random);
+                for (int start = 0; start < buffered.size(); start += batchSize) {
+                    ready.add(batch(buffered.subList(start, Math.min(buffered.size(), start + batchSize))));
+                }
+            }
+        };
     }
 
     /** One minibatch from already validated rows. */
