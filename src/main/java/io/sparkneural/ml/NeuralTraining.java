@@ -86,70 +86,62 @@ final class NeuralTraining {
         MinibatchConverter converter = new MinibatchConverter(featuresCol, labelCol, layout,
                 output.labelWidth(), output.oneHot(), p.getBatchSize(), p.getSeed());
 
-        Dataset<Row> all = data.toDF();
-        Dataset<Row> train = all;
-        Dataset<Row> validation = null;
-        Dataset<Row> flagged = null;
-        long validationRows = 0;
-        if (validationFlag != null) {
-            flagged = all.withColumn("__sn_validation", validationFlag);
-            if (stratified(p, task)) {
+        try (ValidationSplit split = ValidationSplit.of(p, data.toDF(), validationFlag, stratified(p, task), facts.rows())) {
+            long validationRows = split.validationRows();
+            List<TrainingListener> listeners = new ArrayList<>(p.neuralParamSet().listeners());
+            if (p.getVerbose() > 0) {
+                listeners.add(0, new ConsoleProgress(System.out, p.uid(), p.getVerbose() == 1 && System.console() != null));
+            }
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+            String fingerprint = fingerprint(p, spec, layout.shape(), sc) + "; data=" + dataSignature(facts, validationRows);
+            CheckpointStore checkpoints = null;
+            CheckpointStore.Checkpoint resumeFrom = null;
+            if (!p.getCheckpointDir().isEmpty()) {
+                checkpoints = new CheckpointStore(p.getCheckpointDir(), sc.hadoopConfiguration(), p.getCheckpointKeep(),
+                        p.getCheckpointKeepBest());
+                resumeFrom = resumePoint(p, checkpoints, fingerprint);
+            }
+            TrainingPlan plan = new TrainingPlan(learningRate, schedule, stopping, p.getRestoreBestWeights(),
+                    task == Task.CLASSIFICATION, listeners, checkpoints, p.getCheckpointInterval(), fingerprint, resumeFrom,
+                    paramsJson(p));
+            TrainingResult result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(split.train()),
+                    split.validation() == null ? null : converter.convert(split.validation()), plan);
+            TrainingSummary summary = new TrainingSummary(Versions.spark(), Versions.dl4j(), Versions.sparkNeural(),
+                    p.getSeed(), facts.rows() - validationRows, validationRows, facts.numFeatures(), p.getEpochs(),
+                    result.numWorkers(), result.history(), stopping.monitor(), result.bestEpoch(), result.bestValue(),
+                    result.stoppedEpoch(), result.restoredBest(), warnings);
+            return new Fitted(result, output, facts.numFeatures(), summary);
+        }
+    }
+
+    /** Training and validation rows; the cached frame behind them is released on close. */
+    private record ValidationSplit(Dataset<Row> train, Dataset<Row> validation, long validationRows, Dataset<Row> cached)
+            implements AutoCloseable {
+
+        /** @param flag true for validation rows, or null for none */
+        static ValidationSplit of(NeuralParams p, Dataset<Row> all, Column flag, boolean stratified, long rows) {
+            if (flag == null) return new ValidationSplit(all, null, 0, null);
+            Dataset<Row> flagged = all.withColumn("__sn_validation", flag);
+            if (stratified) {
                 // the stratifying window groups rows by label: spread them over the original partitions again
                 flagged = flagged.repartition(all.rdd().getNumPartitions());
             }
             flagged = flagged.persist();
-            train = flagged.filter(col("__sn_validation").equalTo(false));
-            validation = flagged.filter(col("__sn_validation"));
-            validationRows = validation.count();
-        }
-        try {
-            return fitSplit(p, data, spec, task, facts, output, warnings, layout, conf, settings, converter, learningRate,
-                    schedule, stopping, train, validation, validationRows);
-        } finally {
-            if (flagged != null) flagged.unpersist();
-        }
-    }
-
-    private static Fitted fitSplit(NeuralParams p, Dataset<?> data, NetworkSpec spec, Task task, DataChecks.Summary facts,
-                                   OutputContract output, List<String> warnings, ExampleLayout layout,
-                                   MultiLayerConfiguration conf, TrainingSettings settings, MinibatchConverter converter,
-                                   double learningRate, ScheduleSpec schedule, EarlyStopping stopping, Dataset<Row> train,
-                                   Dataset<Row> validation, long validationRows) {
-        if (validation != null) {
-            if (validationRows == 0 || validationRows == facts.rows()) {
+            Dataset<Row> validation = flagged.filter(col("__sn_validation"));
+            long validationRows = validation.count();
+            if (validationRows == 0 || validationRows == rows) {
+                flagged.unpersist();
                 throw new IllegalArgumentException("The validation rows (" + validationSource(p) + ") are " + validationRows
-                        + " of " + facts.rows() + ": training needs both training and validation rows");
+                        + " of " + rows + ": training needs both training and validation rows");
             }
+            return new ValidationSplit(flagged.filter(col("__sn_validation").equalTo(false)), validation, validationRows,
+                    flagged);
         }
-        List<TrainingListener> listeners = new ArrayList<>(p.neuralParamSet().listeners());
-        if (p.getVerbose() > 0) {
-            listeners.add(0, new ConsoleProgress(System.out, p.uid(), p.getVerbose() == 1 && System.console() != null));
+
+        @Override
+        public void close() {
+            if (cached != null) cached.unpersist();
         }
-        listeners.add(new TrainingListener() {
-            @Override
-            public void onEpochEnd(io.sparkneural.train.EpochRecord r) {
-                LOG.debug("{} epoch {}: {}", p.uid(), r.epoch(), r.metrics());
-            }
-        });
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        String fingerprint = fingerprint(p, spec, layout.shape(), sc) + "; data=" + dataSignature(facts, validationRows);
-        CheckpointStore checkpoints = null;
-        CheckpointStore.Checkpoint resumeFrom = null;
-        if (!p.getCheckpointDir().isEmpty()) {
-            checkpoints = new CheckpointStore(p.getCheckpointDir(), sc.hadoopConfiguration(), p.getCheckpointKeep(),
-                    p.getCheckpointKeepBest());
-            resumeFrom = resumePoint(p, checkpoints, fingerprint);
-        }
-        TrainingPlan plan = new TrainingPlan(learningRate, schedule, stopping, p.getRestoreBestWeights(),
-                task == Task.CLASSIFICATION, listeners, checkpoints, p.getCheckpointInterval(), fingerprint, resumeFrom,
-                paramsJson(p));
-        TrainingResult result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(train),
-                validation == null ? null : converter.convert(validation), plan);
-        TrainingSummary summary = new TrainingSummary(Versions.spark(), Versions.dl4j(), Versions.sparkNeural(),
-                p.getSeed(), facts.rows() - validationRows, validationRows, facts.numFeatures(), p.getEpochs(),
-                result.numWorkers(), result.history(), stopping.monitor(), result.bestEpoch(), result.bestValue(),
-                result.stoppedEpoch(), result.restoredBest(), warnings);
-        return new Fitted(result, output, facts.numFeatures(), summary);
     }
 
     /**

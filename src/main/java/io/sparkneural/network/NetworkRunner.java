@@ -13,10 +13,6 @@ public final class NetworkRunner implements AutoCloseable {
     private final ExampleLayout layout;
     private boolean closed;
 
-    public NetworkRunner(NetworkState state, int numInputs) {
-        this(state, new ExampleLayout(InputShape.flat(numInputs)));
-    }
-
     /** @param layout how rows given by callers (already in DL4J's order) are shaped into a batch */
     public NetworkRunner(NetworkState state, ExampleLayout layout) {
         this.net = state.restoreForInference();
