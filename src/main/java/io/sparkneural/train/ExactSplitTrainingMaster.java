@@ -124,6 +124,7 @@ final class ExactSplitTrainingMaster extends ParameterAveragingTrainingMaster {
 
         @Override
         public Iterator<ParameterAveragingTrainingResult> call(Iterator<String> paths) throws Exception {
+            GpuAssignment.apply(); // before any ND4J array: this worker runs on the GPU Spark gave the task, if any
             List<DataSet> loaded = new ArrayList<>();
             new PathSparkDataSetIterator(paths, loader, hadoopConfig).forEachRemaining(loaded::add);
             if (loaded.isEmpty()) return fit.call(Collections.emptyIterator());
