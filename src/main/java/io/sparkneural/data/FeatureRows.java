@@ -8,9 +8,9 @@ import org.apache.spark.ml.linalg.Vector;
 public final class FeatureRows {
     private FeatureRows() {}
 
-    /** Writes {@code v} into {@code dest[row * width ...]}; the caller has checked {@code v.size() == width}. */
-    public static void copy(Vector v, float[] dest, int row, int width) {
-        int base = row * width;
+    /** Writes {@code v} at {@code dest[base ...]}. */
+    private static void copyAt(Vector v, float[] dest, int base) {
+        int width = v.size();
         if (v instanceof DenseVector d) {
             double[] values = d.values();
             for (int j = 0; j < width; j++) dest[base + j] = (float) values[j];
@@ -23,10 +23,17 @@ public final class FeatureRows {
         }
     }
 
-    /** Writes {@code v} into example {@code row} of {@code dest} in DL4J's order for {@code layout}. */
+    /**
+     * Writes {@code v} into example {@code row} of {@code dest} in DL4J's order for {@code layout}. A sequence
+     * shorter than the layout's timesteps fills the first timesteps; the rest of the example is left as it is
+     * (zero in a fresh buffer), to be masked.
+     */
     public static void copy(Vector v, float[] dest, int row, io.sparkneural.network.ExampleLayout layout) {
         if (!layout.reorders()) {
-            copy(v, dest, row, layout.size());
+            copyAt(v, dest, row * layout.size());
+            if (v.size() < layout.size()) {
+                java.util.Arrays.fill(dest, row * layout.size() + v.size(), (row + 1) * layout.size(), 0f);
+            }
             return;
         }
         int base = row * layout.size();
@@ -38,6 +45,15 @@ public final class FeatureRows {
         } else {
             double[] values = ((DenseVector) v).values();
             for (int j = 0; j < values.length; j++) dest[base + layout.position(j)] = (float) values[j];
+        }
+    }
+
+    /** Per-feature sums over the timesteps of a time-major sequence of {@code width} features per step. */
+    public static void accumulateSteps(Vector v, int width, double[] sum, double[] sumSq) {
+        double[] values = v.toArray();
+        for (int j = 0; j < values.length; j++) {
+            sum[j % width] += values[j];
+            sumSq[j % width] += values[j] * values[j];
         }
     }
 

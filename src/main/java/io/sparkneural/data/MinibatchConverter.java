@@ -1,9 +1,9 @@
 package io.sparkneural.data;
 
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,6 +32,8 @@ public final class MinibatchConverter implements Serializable {
     private final boolean oneHot;
     private final int batchSize;
     private final long seed;
+    private final boolean masked;
+    private final boolean perStepLabels;
 
     /**
      * @param labelWidth target columns per row
@@ -46,6 +48,12 @@ public final class MinibatchConverter implements Serializable {
     /** @param layout where each feature value goes in DL4J's input (images channels first, sequences [features, time]) */
     public MinibatchConverter(String featuresCol, String labelCol, io.sparkneural.network.ExampleLayout layout,
                               int labelWidth, boolean oneHot, int batchSize, long seed) {
+        this(featuresCol, labelCol, layout, labelWidth, oneHot, batchSize, seed, false, false);
+    }
+
+    private MinibatchConverter(String featuresCol, String labelCol, io.sparkneural.network.ExampleLayout layout,
+                               int labelWidth, boolean oneHot, int batchSize, long seed, boolean masked,
+                               boolean perStepLabels) {
         this.featuresCol = featuresCol;
         this.labelCol = labelCol;
         this.layout = layout;
@@ -53,18 +61,31 @@ public final class MinibatchConverter implements Serializable {
         this.oneHot = oneHot;
         this.batchSize = batchSize;
         this.seed = seed;
+        this.masked = masked;
+        this.perStepLabels = perStepLabels;
+    }
+
+    /**
+     * For sequences: {@code masked} pads rows shorter than the layout's timesteps and marks their real steps in
+     * DL4J's feature mask; {@code perStepLabels} reads an array label column, one label per timestep (masked alike).
+     */
+    public MinibatchConverter sequences(boolean masked, boolean perStepLabels) {
+        return new MinibatchConverter(featuresCol, labelCol, layout, labelWidth, oneHot, batchSize, seed, masked,
+                perStepLabels);
     }
 
     /** Lazily converts; the caller persists the result if it is used more than once. */
     public JavaRDD<DataSet> convert(Dataset<?> data) {
-        return data.select(col(featuresCol), col(labelCol).cast("double")).toJavaRDD()
-                .mapPartitionsWithIndex(this::partitionBatches, false);
+        FeatureColumn features = FeatureColumn.of(data.schema(), featuresCol);
+        Dataset<Row> selected = data.select(col(featuresCol), col(labelCol).cast(perStepLabels ? "array<double>" : "double"));
+        return selected.toJavaRDD().mapPartitionsWithIndex((partition, rows) -> partitionBatches(features, partition, rows),
+                false);
     }
 
     /** Rows shuffled per block of this many minibatches: bounded memory, whatever the partition's size. */
     static final int SHUFFLE_BLOCK_BATCHES = 64;
 
-    private Iterator<DataSet> partitionBatches(int partition, Iterator<Row> rows) {
+    private Iterator<DataSet> partitionBatches(FeatureColumn features, int partition, Iterator<Row> rows) {
         Random random = new Random(seed * 1_000_003L + partition);
         int block = batchSize * SHUFFLE_BLOCK_BATCHES;
         return new Iterator<>() {
@@ -87,28 +108,37 @@ public final class MinibatchConverter implements Serializable {
                 while (buffered.size() < block && rows.hasNext()) buffered.add(rows.next());
                 Collections.shuffle(buffered, random);
                 for (int start = 0; start < buffered.size(); start += batchSize) {
-                    ready.add(batch(buffered.subList(start, Math.min(buffered.size(), start + batchSize))));
+                    ready.add(batch(features, buffered.subList(start, Math.min(buffered.size(), start + batchSize))));
                 }
             }
         };
     }
 
     /** One minibatch from already validated rows. */
-    DataSet batch(List<Row> rows) {
+    DataSet batch(FeatureColumn features, List<Row> rows) {
         int n = rows.size();
+        int steps = layout.shape().isSequence() ? layout.shape().timesteps() : 1;
+        int labelSteps = perStepLabels ? steps : 1;
         float[] x = new float[n * layout.size()];
-        float[] y = new float[n * labelWidth];
+        float[] mask = masked ? new float[n * steps] : null;
+        float[] y = new float[n * labelWidth * labelSteps];
         for (int i = 0; i < n; i++) {
             Row r = rows.get(i);
-            FeatureRows.copy((Vector) r.get(0), x, i, layout);
-            double label = r.getDouble(1);
-            if (oneHot) {
-                y[i * labelWidth + (int) label] = 1f;
-            } else {
-                y[i] = (float) label;
+            FeatureColumn.Cell cell = features.read(r, 0);
+            FeatureRows.copy(cell.values(), x, i, layout);
+            if (mask != null) java.util.Arrays.fill(mask, i * steps, i * steps + Math.max(cell.steps(), 0), 1f);
+            double[] labels = perStepLabels ? FeatureColumn.labelSteps(r, 1, labelCol) : new double[]{r.getDouble(1)};
+            for (int t = 0; t < labels.length; t++) {
+                // [example, label column, timestep] in 'c' order; without timesteps labelSteps is 1 and t is 0
+                int column = oneHot ? (int) labels[t] : 0;
+                y[(i * labelWidth + column) * labelSteps + t] = oneHot ? 1f : (float) labels[t];
             }
         }
-        return new DataSet(Nd4j.createFromArray(x).reshape('c', layout.batchShape(n)),
-                Nd4j.createFromArray(y).reshape('c', n, labelWidth));
+        INDArray featureArray = Nd4j.createFromArray(x).reshape('c', layout.batchShape(n));
+        INDArray labelArray = perStepLabels ? Nd4j.createFromArray(y).reshape('c', n, labelWidth, steps)
+                : Nd4j.createFromArray(y).reshape('c', n, labelWidth);
+        INDArray featureMask = mask == null ? null : Nd4j.createFromArray(mask).reshape('c', n, steps);
+        return new DataSet(featureArray, labelArray, featureMask,
+                perStepLabels && featureMask != null ? featureMask.dup() : null);
     }
 }

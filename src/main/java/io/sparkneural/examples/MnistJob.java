@@ -4,7 +4,6 @@ import io.sparkneural.datasets.Mnist;
 import io.sparkneural.ml.NeuralClassificationModel;
 import io.sparkneural.ml.NeuralClassifier;
 import java.io.PrintStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.ml.Pipeline;
@@ -19,22 +18,45 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Trains the seed's MNIST multilayer perceptron (784-64-32-10, ReLU, dropout 0.2, softmax; Adam) on Spark with
- * parameter averaging, then prints the test accuracy and the training wall time.
+ * Trains one of the seed's MNIST networks on Spark with parameter averaging, then prints the test accuracy and the
+ * training wall time: the multilayer perceptron (784-64-32-10, ReLU, dropout 0.2, softmax; the default), the
+ * convolutional network ({@code --network cnn}, images 28x28x1) or an LSTM reading each image row by row
+ * ({@code --network lstm}, 28 timesteps x 28 features). All use Adam.
  *
  * <p>Run it with {@code mvn -B compile exec:exec}, passing options with {@code -Djob.args="--epochs 2"};
  * {@code --help} lists the options and their defaults. The last line of a successful run reads e.g.
  * {@code RESULT mnist-mlp test_accuracy=0.9712 train_seconds=123.4 samples_per_second=4862 epochs=10 workers=2 rows=60000}.
  * Exit code: 0 on success, 1 when the job fails, 2 for a wrong command line.
  */
-public final class MnistMlpJob {
-  /** The network, in the library's layer notation. */
-  static final String LAYERS = "dense(64, relu) dropout(0.2) dense(32, relu) dropout(0.2) dense(10, softmax)";
+public final class MnistJob {
+  /** The seed's networks, in the library's layer notation, with the example shape each reads. */
+  enum Network {
+    MLP("dense(64, relu) dropout(0.2) dense(32, relu) dropout(0.2) dense(10, softmax)", ""),
+    CNN("conv2d(32, 3x3, relu) maxpool2d(2x2) conv2d(64, 3x3, relu) maxpool2d(2x2) conv2d(64, 3x3, relu) flatten "
+        + "dense(64, relu) dropout(0.5) dense(10, softmax)", "28,28,1"),
+    LSTM("lstm(128) dense(10, softmax)", "28,28");
 
-  private record Settings(String master, int epochs, int batchSize, int workers, int averagingFrequency,
-      double learningRate, int trainLimit, int testLimit, long seed, Path dataDir, String scaler, boolean ui) {}
+    final String layers;
+    final String inputShape;
 
-  private MnistMlpJob() {}
+    Network(String layers, String inputShape) {
+      this.layers = layers;
+      this.inputShape = inputShape;
+    }
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The MLP, the default network. */
+  static final String LAYERS = Network.MLP.layers;
+
+  private record Settings(Network network, String master, int epochs, int batchSize, int workers,
+      int averagingFrequency, double learningRate, int trainLimit, int testLimit, long seed, Path dataDir,
+      String scaler, boolean ui, boolean trainMetrics) {}
+
+  private MnistJob() {}
 
   /** Runs the job with the given options and exits with its exit code (0 success, 1 failure, 2 usage error). */
   public static void main(String[] args) {
@@ -50,8 +72,9 @@ public final class MnistMlpJob {
   static int run(String[] args, PrintStream out, PrintStream err) {
     JobOptions options = declareOptions();
     if (JobOptions.wantsHelp(args)) {
-      out.print(options.help("Usage: MnistMlpJob [options]   (mvn -B compile exec:exec -Djob.args=\"[options]\")"
-          + System.lineSeparator() + "Trains an MLP on MNIST with spark-neural and prints its test accuracy."));
+      out.print(options.help("Usage: MnistJob [options]   (mvn -B compile exec:exec -Djob.args=\"[options]\")"
+          + System.lineSeparator() + "Trains an MLP, a CNN or an LSTM on MNIST with spark-neural and prints its "
+          + "test accuracy."));
       return 0;
     }
     Settings settings;
@@ -69,7 +92,7 @@ public final class MnistMlpJob {
       train(spark, dir, settings, out);
       return 0;
     } catch (Exception | LinkageError e) {
-      err.println("error: " + oneLine(e));
+      err.println("error: " + JobSupport.oneLine(e));
       return 1;
     } finally {
       if (spark != null) {
@@ -80,6 +103,8 @@ public final class MnistMlpJob {
 
   private static JobOptions declareOptions() {
     return new JobOptions()
+        .option("network", "mlp", "mlp (784-64-32-10), cnn (the seed's conv net on 28x28x1 images) or lstm "
+            + "(lstm(128) over 28 rows of 28 pixels)")
         .option("master", "local[2]", "Spark master URL")
         .option("epochs", "10", "passes over the training data")
         .option("batch-size", "32", "minibatch size per worker")
@@ -89,22 +114,37 @@ public final class MnistMlpJob {
         .option("train-limit", "0", "use only the first N training images (0 = all 60000)")
         .option("test-limit", "0", "use only the first N test images (0 = all 10000)")
         .option("seed", "42", "random seed (weight initialisation, shuffling, dropout)")
-        .option("scaler", "standard", "feature scaling: standard (StandardScaler, zero mean and unit variance per "
-            + "pixel) or pixel (ElementwiseProduct by 1/255, pixels in [0, 1])")
+        .option("scaler", "auto", "feature scaling: standard (StandardScaler, zero mean and unit variance per "
+            + "pixel) or pixel (ElementwiseProduct by 1/255, pixels in [0, 1]); auto = standard for mlp, pixel for "
+            + "cnn and lstm (images keep their spatial contrast)")
         .option("data-dir", Mnist.defaultDir().toString(), "folder of the MNIST IDX files (fetched there if missing)")
-        .flag("ui", "enable the Spark web UI");
+        .flag("ui", "enable the Spark web UI")
+        .flag("no-train-metrics", "skip the loss and accuracy on the whole training set after each epoch (one forward "
+            + "pass over it: about a quarter of the CNN's epoch time)");
   }
 
   private static Settings settings(JobOptions o) throws JobOptions.UsageException {
-    return new Settings(o.string("master"), o.integer("epochs", 1), o.integer("batch-size", 1),
+    Network network = network(o.string("network"));
+    String scaler = o.string("scaler").equals("auto") ? (network == Network.MLP ? "standard" : "pixel")
+        : scaler(o.string("scaler"));
+    return new Settings(network, o.string("master"), o.integer("epochs", 1), o.integer("batch-size", 1),
         o.integer("workers", 1), o.integer("averaging-frequency", 1), o.positiveDouble("learning-rate"),
         o.integer("train-limit", 0), o.integer("test-limit", 0), o.longValue("seed"),
-        Path.of(o.string("data-dir")), scaler(o.string("scaler")), o.flagSet("ui"));
+        Path.of(o.string("data-dir")), scaler, o.flagSet("ui"), !o.flagSet("no-train-metrics"));
+  }
+
+  private static Network network(String value) throws JobOptions.UsageException {
+    for (Network n : Network.values()) {
+      if (n.label().equals(value)) {
+        return n;
+      }
+    }
+    throw new JobOptions.UsageException("--network must be mlp, cnn or lstm, but was '" + value + "'");
   }
 
   private static String scaler(String value) throws JobOptions.UsageException {
     if (!value.equals("standard") && !value.equals("pixel")) {
-      throw new JobOptions.UsageException("--scaler must be standard or pixel, but was '" + value + "'");
+      throw new JobOptions.UsageException("--scaler must be standard, pixel or auto, but was '" + value + "'");
     }
     return value;
   }
@@ -123,7 +163,8 @@ public final class MnistMlpJob {
   }
 
   private static void printHeader(Settings s, PrintStream out) {
-    out.println("spark-neural MNIST MLP: " + LAYERS);
+    out.println("spark-neural MNIST " + s.network().label() + ": " + s.network().layers
+        + (s.network().inputShape.isEmpty() ? "" : " (inputShape " + s.network().inputShape + ")"));
     out.printf(Locale.ROOT, "  master=%s workers=%d epochs=%d batch-size=%d averaging-frequency=%d "
             + "learning-rate=%s seed=%d%n", s.master(), s.workers(), s.epochs(), s.batchSize(),
         s.averagingFrequency(), s.learningRate(), s.seed());
@@ -132,16 +173,7 @@ public final class MnistMlpJob {
   }
 
   private static SparkSession session(Settings s) {
-    SparkSession.Builder builder = SparkSession.builder()
-        .appName("spark-neural MNIST MLP")
-        .master(s.master())
-        .config("spark.ui.enabled", s.ui())
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
-    if (s.master().startsWith("local")) {
-      builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
-    }
-    return builder.getOrCreate();
+    return JobSupport.session("spark-neural MNIST " + s.network().label(), s.master(), s.ui());
   }
 
   private static void train(SparkSession spark, Path dir, Settings s, PrintStream out) {
@@ -153,12 +185,14 @@ public final class MnistMlpJob {
     PipelineStage scaler = scalerStage(s.scaler());
     NeuralClassifier classifier = new NeuralClassifier()
         .setFeaturesCol("scaled").setLabelCol("label")
-        .setLayers(LAYERS)
+        .setLayers(s.network().layers)
+        .setInputShape(s.network().inputShape)
         .setLoss("sparse_categorical_crossentropy")
         .setOptimizer("adam").setLearningRate(s.learningRate())
         .setEpochs(s.epochs()).setBatchSize(s.batchSize())
         .setAveragingFrequency(s.averagingFrequency()).setNumWorkers(s.workers())
-        .setSeed(s.seed());
+        .setSeed(s.seed())
+        .setTrackTrainingLoss(s.trainMetrics());
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {scaler, classifier});
 
     long start = System.nanoTime();
@@ -167,23 +201,14 @@ public final class MnistMlpJob {
 
     NeuralClassificationModel network = (NeuralClassificationModel) model.stages()[1];
     double[] losses = network.trainingLossHistory();
-    for (int i = 0; i < losses.length; i++) {
+    for (int i = 0; i < losses.length && s.trainMetrics(); i++) {
       out.printf(Locale.ROOT, "epoch %d/%d loss=%.4f%n", i + 1, s.epochs(), losses[i]);
     }
+    out.printf(Locale.ROOT, "seconds per epoch: %.1f%n", trainSeconds / s.epochs());
     double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
         .evaluate(model.transform(test));
     long samplesPerSecond = Math.round(rows * (double) s.epochs() / trainSeconds);
-    out.printf(Locale.ROOT, "RESULT mnist-mlp test_accuracy=%.4f train_seconds=%.1f samples_per_second=%d "
+    out.printf(Locale.ROOT, "RESULT mnist-" + s.network().label() + " test_accuracy=%.4f train_seconds=%.1f samples_per_second=%d "
         + "epochs=%d workers=%d rows=%d%n", accuracy, trainSeconds, samplesPerSecond, s.epochs(), s.workers(), rows);
-  }
-
-  /** The exception's message on one line (Spark's messages carry a remote stack trace after the first line). */
-  private static String oneLine(Throwable e) {
-    String message = e.getMessage();
-    if (message == null || message.isBlank()) {
-      return e.getClass().getName();
-    }
-    String first = message.strip().lines().findFirst().orElse(message).strip();
-    return e instanceof FileSystemException ? e.getClass().getSimpleName() + ": " + first : first;
   }
 }

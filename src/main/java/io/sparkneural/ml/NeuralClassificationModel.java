@@ -13,6 +13,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
@@ -76,7 +77,9 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
 
     @Override
     public Vector predictRaw(Vector features) {
-        return Vectors.dense(probabilities(model.predictOne(features, getFeaturesCol(), exampleLayout()), 0, model.numOutputs, numClasses));
+        requireOnePrediction();
+        return Vectors.dense(probabilities(model.predictOne(features, getFeaturesCol(), exampleLayout()), 0, 1,
+                model.numOutputs, numClasses));
     }
 
     /** rawPrediction already holds probabilities: normalising is all that is left (and a no-op up to rounding). */
@@ -89,14 +92,17 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
         return rawPrediction;
     }
 
-    /** Class probabilities from one output row: a softmax row, or the single sigmoid unit as P(class 1). */
-    private static double[] probabilities(float[] out, int offset, int numOutputs, int numClasses) {
+    /**
+     * Class probabilities from one output row: a softmax row, or the single sigmoid unit as P(class 1). Output
+     * {@code c} is at {@code offset + c * stride} (stride = timesteps for per-timestep outputs, else 1).
+     */
+    private static double[] probabilities(float[] out, int offset, int stride, int numOutputs, int numClasses) {
         double[] p = new double[numClasses];
         if (numOutputs == 1) {
             p[1] = out[offset];
             p[0] = 1.0 - p[1];
         } else {
-            for (int c = 0; c < numClasses; c++) p[c] = out[offset + c];
+            for (int c = 0; c < numClasses; c++) p[c] = out[offset + c * stride];
         }
         return p;
     }
@@ -135,17 +141,54 @@ public class NeuralClassificationModel extends ProbabilisticClassificationModel<
         }
         int outputs = model.numOutputs;
         int classes = numClasses;
-        BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), exampleLayout(),
-                model.numOutputs, getFeaturesCol(), getInferenceBatchSize(), (out, offset, width) -> {
-                    double[] p = probabilities(out, offset, outputs, classes);
+        io.sparkneural.network.ExampleLayout layout = exampleLayout();
+        boolean perStep = predictsPerTimestep();
+        int stride = perStep ? layout.shape().timesteps() : 1;
+        BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), layout,
+                model.numOutputs, getFeaturesCol(), getInferenceBatchSize(), perStep, (out, offset, width, steps) -> {
+                    if (!perStep) return values(columns, raw, prob, probabilities(out, offset, 1, outputs, classes), thresholds);
+                    // per timestep: each column becomes an array over the example's own timesteps
+                    Object[][] byStep = new Object[steps][];
+                    for (int t = 0; t < steps; t++) {
+                        byStep[t] = values(columns, raw, prob, probabilities(out, offset + t, stride, outputs, classes), thresholds);
+                    }
                     Object[] values = new Object[columns.length];
                     for (int i = 0; i < columns.length; i++) {
-                        values[i] = columns[i].equals(raw) || columns[i].equals(prob) ? Vectors.dense(p.clone())
-                                : (Object) predictionOf(p, thresholds);
+                        boolean vectors = columns[i].equals(raw) || columns[i].equals(prob);
+                        Object[] column = vectors ? new Vector[steps] : null;
+                        double[] predictions = vectors ? null : new double[steps];
+                        for (int t = 0; t < steps; t++) {
+                            if (vectors) column[t] = byStep[t][i];
+                            else predictions[t] = (Double) byStep[t][i];
+                        }
+                        values[i] = vectors ? column : predictions;
                     }
                     return values;
                 });
         return inference.transform(dataset, outSchema);
+    }
+
+    /** The appended columns' values for one prediction. */
+    private static Object[] values(String[] columns, String raw, String prob, double[] p, double[] thresholds) {
+        Object[] values = new Object[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            values[i] = columns[i].equals(raw) || columns[i].equals(prob) ? Vectors.dense(p.clone())
+                    : (Object) predictionOf(p, thresholds);
+        }
+        return values;
+    }
+
+    /** A network that predicts at every timestep gives arrays: of vectors (rawPrediction, probability), of doubles. */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        if (!predictsPerTimestep()) return super.transformSchema(schema);
+        StageSchemas.featuresType(schema, getFeaturesCol());
+        return StageSchemas.perStepOutput(schema, getPredictionCol(), getRawPredictionCol(), getProbabilityCol());
+    }
+
+    @Override
+    public StructType validateAndTransformSchema(StructType schema, boolean fitting, DataType featuresDataType) {
+        return super.validateAndTransformSchema(schema, fitting, StageSchemas.featuresType(schema, getFeaturesCol()));
     }
 
     @Override

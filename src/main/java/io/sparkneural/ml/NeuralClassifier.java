@@ -11,6 +11,8 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -58,17 +60,38 @@ public class NeuralClassifier extends ProbabilisticClassifier<Vector, NeuralClas
         return neuralParamSet;
     }
 
+    /** Like Spark's, but features may also be arrays or sequences, and labels arrays (one per timestep). */
+    @Override
+    public StructType validateAndTransformSchema(StructType schema, boolean fitting, DataType featuresDataType) {
+        DataType features = StageSchemas.featuresType(schema, getFeaturesCol());
+        if (fitting && StageSchemas.perStepLabel(schema, getLabelCol())) {
+            return StageSchemas.perStepOutput(schema, getPredictionCol(), getRawPredictionCol(), getProbabilityCol());
+        }
+        return super.validateAndTransformSchema(schema, fitting, features);
+    }
+
+    /** Spark's Predictor casts the label to double; per-timestep labels are arrays and skip that cast. */
+    @Override
+    public NeuralClassificationModel fit(Dataset<?> dataset) {
+        if (!StageSchemas.perStepLabel(dataset.schema(), getLabelCol())) return super.fit(dataset);
+        transformSchema(dataset.schema(), true);
+        return copyValues(train(dataset).setParent(this), ParamMap.empty());
+    }
+
     @Override
     public NeuralClassificationModel train(Dataset<?> dataset) {
         String labelCol = getLabelCol();
         NeuralTraining.Fitted fitted = NeuralTraining.fit(this, dataset, getFeaturesCol(), labelCol,
                 Task.CLASSIFICATION, metadataClasses(dataset.schema().apply(labelCol)));
-        return new NeuralClassificationModel(uid(), fitted.result().state(), fitted.numFeatures(),
-                fitted.output().numClasses(), fitted.summary());
+        NeuralClassificationModel model = new NeuralClassificationModel(uid(), fitted.result().state(),
+                fitted.numFeatures(), fitted.output().numClasses(), fitted.summary());
+        if (fitted.inputShape() != null) model.set(model.inputShape(), fitted.inputShape());
+        return model;
     }
 
     /** Classes the label column's metadata declares (StringIndexer writes it), or 0. */
     static int metadataClasses(StructField labelField) {
+        if (!(labelField.dataType() instanceof org.apache.spark.sql.types.NumericType)) return 0; // per-timestep arrays
         Attribute a = Attribute.fromStructField(labelField);
         if (a instanceof BinaryAttribute) return 2;
         if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) return (Integer) n.getNumValues().get();

@@ -50,6 +50,21 @@ public interface NeuralModel extends NeuralParams {
         return NeuralTraining.layout(this, NeuralTraining.spec(this), modelSupport().numFeatures, getFeaturesCol());
     }
 
+    /** Whether the network predicts at every timestep (its output layer follows return_sequences=true). */
+    default boolean predictsPerTimestep() {
+        io.sparkneural.network.ExampleLayout layout = exampleLayout();
+        return layout.shape().isSequence()
+                && io.sparkneural.network.NetworkFactory.predictsPerTimestep(NeuralTraining.spec(this), layout.shape());
+    }
+
+    /** Single-row predict gives one value; a per-timestep network needs transform. */
+    default void requireOnePrediction() {
+        if (predictsPerTimestep()) {
+            throw new UnsupportedOperationException(uid() + " predicts at every timestep; use transform, which gives "
+                    + "an array per row");
+        }
+    }
+
     /** Spark's writer for this model: metadata with the Params, and the network in data/. */
     default MLWriter neuralWriter(int numClasses) {
         NeuralModel self = this;

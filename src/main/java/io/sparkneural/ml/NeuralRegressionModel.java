@@ -11,6 +11,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 
@@ -54,6 +55,7 @@ public class NeuralRegressionModel extends RegressionModel<Vector, NeuralRegress
 
     @Override
     public double predict(Vector features) {
+        requireOnePrediction();
         return model.predictOne(features, getFeaturesCol(), exampleLayout())[0];
     }
 
@@ -61,9 +63,29 @@ public class NeuralRegressionModel extends RegressionModel<Vector, NeuralRegress
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType outSchema = transformSchema(dataset.schema(), true);
         if (getPredictionCol().isEmpty()) return dataset.toDF();
-        BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), exampleLayout(), 1,
-                getFeaturesCol(), getInferenceBatchSize(), (out, offset, width) -> new Object[]{(double) out[offset]});
+        io.sparkneural.network.ExampleLayout layout = exampleLayout();
+        boolean perStep = predictsPerTimestep();
+        BatchedInference inference = new BatchedInference(model.broadcast(dataset.sparkSession()), layout, 1,
+                getFeaturesCol(), getInferenceBatchSize(), perStep, (out, offset, width, steps) -> {
+                    if (!perStep) return new Object[]{(double) out[offset]};
+                    double[] values = new double[steps];
+                    for (int t = 0; t < steps; t++) values[t] = out[offset + t];
+                    return new Object[]{values};
+                });
         return inference.transform(dataset, outSchema);
+    }
+
+    /** A network that predicts at every timestep gives array<double> predictions. */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        if (!predictsPerTimestep()) return super.transformSchema(schema);
+        StageSchemas.featuresType(schema, getFeaturesCol());
+        return StageSchemas.perStepOutput(schema, getPredictionCol());
+    }
+
+    @Override
+    public StructType validateAndTransformSchema(StructType schema, boolean fitting, DataType featuresDataType) {
+        return super.validateAndTransformSchema(schema, fitting, StageSchemas.featuresType(schema, getFeaturesCol()));
     }
 
     @Override

@@ -8,6 +8,8 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A feedforward neural network regressor (one real value per row) trained by parameter averaging. The output
@@ -43,10 +45,31 @@ public class NeuralRegressor extends Regressor<Vector, NeuralRegressor, NeuralRe
         return neuralParamSet;
     }
 
+    /** Like Spark's, but features may also be arrays or sequences, and labels arrays (one per timestep). */
+    @Override
+    public StructType validateAndTransformSchema(StructType schema, boolean fitting, DataType featuresDataType) {
+        DataType features = StageSchemas.featuresType(schema, getFeaturesCol());
+        if (fitting && StageSchemas.perStepLabel(schema, getLabelCol())) {
+            return StageSchemas.perStepOutput(schema, getPredictionCol());
+        }
+        return super.validateAndTransformSchema(schema, fitting, features);
+    }
+
+    /** Spark's Predictor casts the label to double; per-timestep labels are arrays and skip that cast. */
+    @Override
+    public NeuralRegressionModel fit(Dataset<?> dataset) {
+        if (!StageSchemas.perStepLabel(dataset.schema(), getLabelCol())) return super.fit(dataset);
+        transformSchema(dataset.schema(), true);
+        return copyValues(train(dataset).setParent(this), ParamMap.empty());
+    }
+
     @Override
     public NeuralRegressionModel train(Dataset<?> dataset) {
         NeuralTraining.Fitted fitted = NeuralTraining.fit(this, dataset, getFeaturesCol(), getLabelCol(), Task.REGRESSION, 0);
-        return new NeuralRegressionModel(uid(), fitted.result().state(), fitted.numFeatures(), fitted.summary());
+        NeuralRegressionModel model = new NeuralRegressionModel(uid(), fitted.result().state(), fitted.numFeatures(),
+                fitted.summary());
+        if (fitted.inputShape() != null) model.set(model.inputShape(), fitted.inputShape());
+        return model;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sparkneural.ml;
 
 import io.sparkneural.data.DataChecks;
+import io.sparkneural.data.FeatureColumn;
 import io.sparkneural.data.LabelRule;
 import io.sparkneural.data.MinibatchConverter;
 import io.sparkneural.network.ExampleLayout;
@@ -55,8 +56,15 @@ final class NeuralTraining {
 
     private NeuralTraining() {}
 
-    /** A trained network with everything a Model needs. */
-    record Fitted(TrainingResult result, OutputContract output, int numFeatures, TrainingSummary summary) {}
+    /**
+     * A trained network with everything a Model needs.
+     *
+     * @param numFeatures values per example (timesteps x features for sequences)
+     * @param inputShape  the example shape the network reads, for the model's inputShape Param when it was inferred
+     *                    from a sequence column; null otherwise
+     */
+    record Fitted(TrainingResult result, OutputContract output, int numFeatures, TrainingSummary summary,
+                  String inputShape) {}
 
     /**
      * @param metadataClasses classes declared by the label column's metadata, or 0
@@ -71,6 +79,8 @@ final class NeuralTraining {
         Column validationFlag = validationColumn(p, data, labelCol, task);
         EarlyStopping stopping = earlyStopping(p, task, validationFlag != null);
 
+        FeatureColumn.of(data.schema(), featuresCol);
+        boolean perStepLabels = StageSchemas.perStepLabel(data.schema(), labelCol);
         LabelRule rule = task == Task.REGRESSION ? LabelRule.realValues() : LabelRule.classes(metadataClasses);
         DataChecks.Summary facts = DataChecks.check(data, featuresCol, labelCol, rule);
         int numClasses = task == Task.REGRESSION ? 0
@@ -78,13 +88,15 @@ final class NeuralTraining {
         OutputContract output = OutputContract.resolve(spec, p.getLoss(), task, numClasses);
         List<String> warnings = unscaledWarning(facts, featuresCol);
 
-        ExampleLayout layout = layout(p, spec, facts.numFeatures(), featuresCol);
+        ExampleLayout layout = layout(p, spec, facts, featuresCol);
+        boolean masked = facts.sequences() && facts.minSteps() < layout.shape().timesteps();
+        checkTimesteps(spec, layout.shape(), facts, perStepLabels, labelCol);
         MultiLayerConfiguration conf = NetworkFactory.configuration(spec, layout.shape(), output, optimizer,
                 learningRate, p.getSeed(), p.getGradientClipNorm());
         TrainingSettings settings = new TrainingSettings(p.getNumWorkers(), p.getBatchSize(), p.getAveragingFrequency(),
                 p.getPrefetchBatches(), p.getStorageLevel(), p.getSeed(), p.getEpochs(), p.getTrackTrainingLoss());
         MinibatchConverter converter = new MinibatchConverter(featuresCol, labelCol, layout,
-                output.labelWidth(), output.oneHot(), p.getBatchSize(), p.getSeed());
+                output.labelWidth(), output.oneHot(), p.getBatchSize(), p.getSeed()).sequences(masked, perStepLabels);
 
         try (ValidationSplit split = ValidationSplit.of(p, data.toDF(), validationFlag, stratified(p, task), facts.rows())) {
             long validationRows = split.validationRows();
@@ -107,10 +119,12 @@ final class NeuralTraining {
             TrainingResult result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(split.train()),
                     split.validation() == null ? null : converter.convert(split.validation()), plan);
             TrainingSummary summary = new TrainingSummary(Versions.spark(), Versions.dl4j(), Versions.sparkNeural(),
-                    p.getSeed(), facts.rows() - validationRows, validationRows, facts.numFeatures(), p.getEpochs(),
+                    p.getSeed(), facts.rows() - validationRows, validationRows, layout.size(), p.getEpochs(),
                     result.numWorkers(), result.history(), stopping.monitor(), result.bestEpoch(), result.bestValue(),
                     result.stoppedEpoch(), result.restoredBest(), warnings);
-            return new Fitted(result, output, facts.numFeatures(), summary);
+            String inferredShape = facts.sequences() && p.getInputShape().isBlank()
+                    ? layout.shape().timesteps() + "," + layout.shape().features() : null;
+            return new Fitted(result, output, layout.size(), summary, inferredShape);
         }
     }
 
@@ -155,6 +169,48 @@ final class NeuralTraining {
                     + "inputShape " + p.getInputShape() + " needs " + given.size() + " (" + given.text() + ")");
         }
         return new ExampleLayout(NetworkFactory.resolvedInput(spec, given == null ? InputShape.flat(numFeatures) : given));
+    }
+
+    /**
+     * The layout for the training data: as above for vectors and flat arrays; for a sequence column, inputShape
+     * (when given) must have the column's features per timestep and room for its longest sequence, else the
+     * longest sequence sets the timesteps. Shorter sequences are padded and masked.
+     */
+    static ExampleLayout layout(NeuralParams p, NetworkSpec spec, DataChecks.Summary facts, String featuresCol) {
+        if (!facts.sequences()) return layout(p, spec, facts.numFeatures(), featuresCol);
+        InputShape given = InputShape.parse(p.getInputShape());
+        if (given != null && (!given.isSequence() || given.features() != facts.numFeatures()
+                || given.timesteps() < facts.maxSteps())) {
+            throw new IllegalArgumentException("Column " + featuresCol + " holds sequences of " + facts.minSteps()
+                    + (facts.minSteps() == facts.maxSteps() ? "" : " to " + facts.maxSteps()) + " timesteps x "
+                    + facts.numFeatures() + " features, but inputShape " + p.getInputShape() + " is " + given.text()
+                    + "; give timesteps,features with at least " + facts.maxSteps() + " timesteps and "
+                    + facts.numFeatures() + " features, or leave inputShape empty to infer it");
+        }
+        InputShape shape = given != null ? given : InputShape.sequence(facts.maxSteps(), facts.numFeatures());
+        return new ExampleLayout(NetworkFactory.resolvedInput(spec, shape));
+    }
+
+    /** A label per timestep needs a network that predicts per timestep, and the other way round. */
+    private static void checkTimesteps(NetworkSpec spec, InputShape shape, DataChecks.Summary facts,
+                                       boolean perStepLabels, String labelCol) {
+        boolean perTimestep = NetworkFactory.predictsPerTimestep(spec, shape);
+        if (perStepLabels && !perTimestep) {
+            throw new IllegalArgumentException("Column " + labelCol + " holds one label per timestep (an array), but the "
+                    + "network predicts once per example; end it with return_sequences=true on the last recurrent layer "
+                    + "and a dense output layer, e.g. lstm(32, return_sequences=true) dense(1) (param layers)");
+        }
+        if (!perStepLabels && perTimestep) {
+            throw new IllegalArgumentException("The network predicts at every timestep (its output layer "
+                    + spec.outputLayer().toText() + " follows return_sequences=true), so column " + labelCol
+                    + " must hold one label per timestep as array<double>; for one label per sequence use "
+                    + "return_sequences=false on the last recurrent layer (param layers)");
+        }
+        if (perStepLabels && !facts.sequences() && facts.labelSteps() != shape.timesteps()) {
+            throw new IllegalArgumentException("Column " + labelCol + " has " + facts.labelSteps() + " labels per row, but "
+                    + "the sequences have " + shape.timesteps() + " timesteps (inputShape " + shape.text()
+                    + "); give one label per timestep");
+        }
     }
 
     static NetworkSpec spec(NeuralParams p) {

@@ -25,6 +25,7 @@ import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
@@ -56,8 +57,12 @@ final class LayerStack {
         }
     }
 
-    /** The built layers and the DL4J input type of the first one. */
-    record Built(List<Layer> layers, InputType inputType, InputShape shape) {}
+    /**
+     * The built layers and the DL4J input type of the first one.
+     *
+     * @param perTimestep whether the network predicts at every timestep (many-to-many) rather than once per example
+     */
+    record Built(List<Layer> layers, InputType inputType, InputShape shape, boolean perTimestep) {}
 
     private LayerStack() {}
 
@@ -71,6 +76,7 @@ final class LayerStack {
                 : shape.isSequence() ? Flow.sequence(shape.timesteps(), shape.features(), "the input")
                 : Flow.flat(shape.features(), "the input");
         List<Layer> layers = new ArrayList<>();
+        boolean perTimestep = false;
         for (int i = 0; i < specs.size(); i++) {
             LayerSpec s = specs.get(i);
             String name = "layer " + (i + 1) + " " + s.toText();
@@ -80,12 +86,12 @@ final class LayerStack {
                     throw new IllegalArgumentException(name + " gets " + flow.describe() + "; put flatten or globalavgpool "
                             + "before it (Keras would apply a dense layer to each pixel)");
                 }
-                if (last) {
-                    if (flow.kind().equals("sequence")) {
-                        throw new IllegalArgumentException(name + " is the output layer but gets " + flow.describe()
-                                + ": one prediction per timestep (many-to-many) is not supported yet; use "
-                                + "return_sequences=false on the last recurrent layer to predict once per sequence");
-                    }
+                if (last && flow.kind().equals("sequence")) {
+                    // after return_sequences=true the output layer applies to every timestep, as Keras's Dense does
+                    layers.add(new RnnOutputLayer.Builder(loss).nOut(d.units()).activation(activations.of(d.activation()))
+                            .l1(d.l1()).l2(NetworkFactory.kerasL2(d.l2())).build());
+                    perTimestep = true;
+                } else if (last) {
                     layers.add(new OutputLayer.Builder(loss).nOut(d.units()).activation(activations.of(d.activation()))
                             .l1(d.l1()).l2(NetworkFactory.kerasL2(d.l2())).build());
                 } else {
@@ -147,7 +153,7 @@ final class LayerStack {
         InputType type = shape.isImage() ? InputType.convolutionalFlat(shape.height(), shape.width(), shape.channels())
                 : shape.isSequence() ? InputType.recurrent(shape.features(), shape.timesteps())
                 : InputType.feedForward(shape.features());
-        return new Built(layers, type, shape);
+        return new Built(layers, type, shape, perTimestep);
     }
 
     /** The example shape: inputShape when given; else a square single-channel image for conv nets; else flat. */

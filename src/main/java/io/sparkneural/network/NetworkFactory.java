@@ -71,6 +71,11 @@ public final class NetworkFactory {
         return LayerStack.build(spec, input, new LossMCXENT(), NetworkFactory::activation).shape();
     }
 
+    /** Whether the network predicts at every timestep (a dense output layer after return_sequences=true). */
+    public static boolean predictsPerTimestep(NetworkSpec spec, InputShape input) {
+        return LayerStack.build(spec, input, new LossMCXENT(), NetworkFactory::activation).perTimestep();
+    }
+
     /** Keras adds {@code l2 * sum(w^2)}; DL4J adds {@code c * 0.5 * sum(w^2)}: c = 2 * l2. */
     static double kerasL2(double l2) {
         return 2.0 * l2;

@@ -24,12 +24,25 @@ public final class NetworkRunner implements AutoCloseable {
      * @return row-major outputs, {@code rows * outputs} values
      */
     public float[] predict(float[] features, int rows) {
+        return predict(features, rows, null);
+    }
+
+    /**
+     * @param mask for sequences, {@code rows * timesteps} values: 1 for each example's own timesteps, 0 for
+     *             padding; null when every example fills all timesteps
+     * @return row-major outputs: {@code rows * outputs} values, or {@code rows * outputs * timesteps} for a network
+     *         that predicts at every timestep
+     */
+    public float[] predict(float[] features, int rows, float[] mask) {
         if (closed) throw new IllegalStateException("network runner is closed");
         INDArray in = Nd4j.createFromArray(features).reshape('c', layout.batchShape(rows));
-        INDArray out = net.output(in, false);
+        INDArray maskArray = mask == null ? null
+                : Nd4j.createFromArray(mask).reshape('c', rows, layout.shape().timesteps());
+        INDArray out = net.output(in, false, maskArray, null);
         float[] result = out.dup('c').data().asFloat();
         in.close();
         out.close();
+        if (maskArray != null) maskArray.close();
         return result;
     }
 

@@ -55,19 +55,22 @@ final class EpochEvaluation {
             Partial total = minibatches.mapPartitions(batches -> {
                 Partial p = new Partial();
                 if (batches.hasNext()) {
+                    GpuAssignment.apply();
                     MultiLayerNetwork net = b.value().restoreForInference();
                     try {
                         while (batches.hasNext()) {
                             DataSet ds = batches.next();
                             p.lossSum += net.score(ds, false) * ds.numExamples();
                             p.rows += ds.numExamples();
-                            INDArray out = net.output(ds.getFeatures(), false);
+                            INDArray out = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(),
+                                    ds.getLabelsMaskArray());
+                            // padded timesteps of per-timestep labels are masked out of the metrics too
                             if (classification) {
                                 if (p.classification == null) p.classification = new Evaluation();
-                                p.classification.eval(ds.getLabels(), out);
+                                p.classification.eval(ds.getLabels(), out, ds.getLabelsMaskArray());
                             } else {
                                 if (p.regression == null) p.regression = new RegressionEvaluation();
-                                p.regression.eval(ds.getLabels(), out);
+                                p.regression.eval(ds.getLabels(), out, ds.getLabelsMaskArray());
                             }
                         }
                     } finally {

@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The job's command line (training itself is exercised by the stage tests and by running the job). */
-class MnistMlpJobTest {
+class MnistJobTest {
 
     private static String[] run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = MnistMlpJob.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = MnistJob.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new String[]{String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
     }
@@ -22,8 +22,9 @@ class MnistMlpJobTest {
     void helpListsEveryOptionWithItsDefault() {
         String[] r = run("--help");
         assertEquals("0", r[0]);
-        for (String option : new String[]{"--master", "--epochs", "--batch-size", "--workers", "--averaging-frequency",
-                "--learning-rate", "--train-limit", "--test-limit", "--seed", "--scaler", "--data-dir", "--ui"}) {
+        for (String option : new String[]{"--network", "--master", "--epochs", "--batch-size", "--workers", "--averaging-frequency",
+                "--learning-rate", "--train-limit", "--test-limit", "--seed", "--scaler", "--data-dir", "--ui",
+                "--no-train-metrics"}) {
             assertTrue(r[1].contains(option), option + " missing from --help");
         }
     }
@@ -32,7 +33,10 @@ class MnistMlpJobTest {
     void badOptionsExitWithTwoAndOneLine() {
         String[] r = run("--scaler", "minmax");
         assertEquals("2", r[0]);
-        assertEquals("error: --scaler must be standard or pixel, but was 'minmax'", r[2].trim());
+        assertEquals("error: --scaler must be standard, pixel or auto, but was 'minmax'", r[2].trim());
+        r = run("--network", "rnn");
+        assertEquals("2", r[0]);
+        assertEquals("error: --network must be mlp, cnn or lstm, but was 'rnn'", r[2].trim());
         r = run("--bogus", "1");
         assertEquals("2", r[0]);
         assertTrue(r[2].startsWith("error: unknown option --bogus"), r[2]);

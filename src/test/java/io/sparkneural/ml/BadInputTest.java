@@ -36,7 +36,9 @@ class BadInputTest extends SparkTestBase {
         Dataset<Row> data = rows(new Object[]{vec(1, 2), 0.0}, new Object[]{vec(2, 1), 1.0});
         rejects("nope does not exist. Available: features, label", () -> small().setFeaturesCol("nope").fit(data));
         rejects("nope does not exist", () -> small().setLabelCol("nope").fit(data));
-        rejects("Column features must be of type", () -> small().fit(data.withColumn("features", col("label"))));
+        rejects("Column features (featuresCol) must be a Vector (e.g. VectorAssembler's output), array<double> or "
+                + "array<float> (flat values), or array<array<double>> (a sequence: one array of features per timestep), "
+                + "but was actually double", () -> small().fit(data.withColumn("features", col("label"))));
         rejects("Column label must be of type numeric", () -> small().fit(data.withColumn("label", col("label").cast("string"))));
     }
 
