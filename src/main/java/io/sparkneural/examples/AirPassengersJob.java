@@ -1,5 +1,7 @@
 package io.sparkneural.examples;
 
+import io.sparkneural.cli.JobOptions;
+import io.sparkneural.cli.JobSupport;
 import io.sparkneural.ml.NeuralRegressionModel;
 import io.sparkneural.ml.NeuralRegressor;
 import java.io.BufferedReader;

@@ -1,5 +1,7 @@
 package io.sparkneural.examples;
 
+import io.sparkneural.cli.JobOptions;
+import io.sparkneural.cli.JobSupport;
 import io.sparkneural.datasets.Mnist;
 import io.sparkneural.ml.NeuralClassificationModel;
 import io.sparkneural.ml.NeuralClassifier;
@@ -30,29 +32,10 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class MnistJob {
   /** The seed's networks, in the library's layer notation, with the example shape each reads. */
-  enum Network {
-    MLP("dense(64, relu) dropout(0.2) dense(32, relu) dropout(0.2) dense(10, softmax)", ""),
-    CNN("conv2d(32, 3x3, relu) maxpool2d(2x2) conv2d(64, 3x3, relu) maxpool2d(2x2) conv2d(64, 3x3, relu) flatten "
-        + "dense(64, relu) dropout(0.5) dense(10, softmax)", "28,28,1"),
-    LSTM("lstm(128) dense(10, softmax)", "28,28");
-
-    final String layers;
-    final String inputShape;
-
-    Network(String layers, String inputShape) {
-      this.layers = layers;
-      this.inputShape = inputShape;
-    }
-
-    String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
-
   /** The MLP, the default network. */
-  static final String LAYERS = Network.MLP.layers;
+  static final String LAYERS = SeedNetwork.MLP.layers();
 
-  private record Settings(Network network, String master, int epochs, int batchSize, int workers,
+  private record Settings(SeedNetwork network, String master, int epochs, int batchSize, int workers,
       int averagingFrequency, double learningRate, int trainLimit, int testLimit, long seed, Path dataDir,
       String scaler, boolean ui, boolean trainMetrics) {}
 
@@ -124,8 +107,8 @@ public final class MnistJob {
   }
 
   private static Settings settings(JobOptions o) throws JobOptions.UsageException {
-    Network network = network(o.string("network"));
-    String scaler = o.string("scaler").equals("auto") ? (network == Network.MLP ? "standard" : "pixel")
+    SeedNetwork network = network(o.string("network"));
+    String scaler = o.string("scaler").equals("auto") ? (network == SeedNetwork.MLP ? "standard" : "pixel")
         : scaler(o.string("scaler"));
     return new Settings(network, o.string("master"), o.integer("epochs", 1), o.integer("batch-size", 1),
         o.integer("workers", 1), o.integer("averaging-frequency", 1), o.positiveDouble("learning-rate"),
@@ -133,8 +116,8 @@ public final class MnistJob {
         Path.of(o.string("data-dir")), scaler, o.flagSet("ui"), !o.flagSet("no-train-metrics"));
   }
 
-  private static Network network(String value) throws JobOptions.UsageException {
-    for (Network n : Network.values()) {
+  private static SeedNetwork network(String value) throws JobOptions.UsageException {
+    for (SeedNetwork n : SeedNetwork.values()) {
       if (n.label().equals(value)) {
         return n;
       }
@@ -163,8 +146,8 @@ public final class MnistJob {
   }
 
   private static void printHeader(Settings s, PrintStream out) {
-    out.println("spark-neural MNIST " + s.network().label() + ": " + s.network().layers
-        + (s.network().inputShape.isEmpty() ? "" : " (inputShape " + s.network().inputShape + ")"));
+    out.println("spark-neural MNIST " + s.network().label() + ": " + s.network().layers()
+        + (s.network().inputShape().isEmpty() ? "" : " (inputShape " + s.network().inputShape() + ")"));
     out.printf(Locale.ROOT, "  master=%s workers=%d epochs=%d batch-size=%d averaging-frequency=%d "
             + "learning-rate=%s seed=%d%n", s.master(), s.workers(), s.epochs(), s.batchSize(),
         s.averagingFrequency(), s.learningRate(), s.seed());
@@ -185,8 +168,8 @@ public final class MnistJob {
     PipelineStage scaler = scalerStage(s.scaler());
     NeuralClassifier classifier = new NeuralClassifier()
         .setFeaturesCol("scaled").setLabelCol("label")
-        .setLayers(s.network().layers)
-        .setInputShape(s.network().inputShape)
+        .setLayers(s.network().layers())
+        .setInputShape(s.network().inputShape())
         .setLoss("sparse_categorical_crossentropy")
         .setOptimizer("adam").setLearningRate(s.learningRate())
         .setEpochs(s.epochs()).setBatchSize(s.batchSize())

@@ -1,4 +1,4 @@
-package io.sparkneural.examples;
+package io.sparkneural.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -8,12 +8,12 @@ import java.util.Map;
  * Command-line options of a job: {@code --name value} (or {@code --name=value}) options with defaults, and
  * {@code --name} flags. Declare them, then {@link #parse} the arguments; {@link #help} lists them with defaults.
  */
-final class JobOptions {
+public final class JobOptions {
   /** A wrong command line: an unknown option, a missing or malformed value. Its message is one line. */
-  static final class UsageException extends Exception {
+  public static final class UsageException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    UsageException(String message) {
+    public UsageException(String message) {
       super(message);
     }
   }
@@ -24,19 +24,19 @@ final class JobOptions {
   private final Map<String, String> values = new LinkedHashMap<>();
 
   /** Declares {@code --name value}, worth {@code defaultValue} when not given. */
-  JobOptions option(String name, String defaultValue, String description) {
+  public JobOptions option(String name, String defaultValue, String description) {
     options.put(name, new Option(name, defaultValue, description, false));
     return this;
   }
 
   /** Declares the flag {@code --name}, false unless given. */
-  JobOptions flag(String name, String description) {
+  public JobOptions flag(String name, String description) {
     options.put(name, new Option(name, "false", description, true));
     return this;
   }
 
   /** True when the arguments ask for help ({@code --help} or {@code -h}) anywhere. */
-  static boolean wantsHelp(String[] args) {
+  public static boolean wantsHelp(String[] args) {
     for (String arg : args) {
       if (arg.equals("--help") || arg.equals("-h")) {
         return true;
@@ -46,7 +46,7 @@ final class JobOptions {
   }
 
   /** Reads the arguments; options not given keep their defaults. */
-  JobOptions parse(String[] args) throws UsageException {
+  public JobOptions parse(String[] args) throws UsageException {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--")) {
@@ -74,7 +74,7 @@ final class JobOptions {
   }
 
   /** The option's value as given, else its default. */
-  String string(String name) {
+  public String string(String name) {
     Option option = options.get(name);
     if (option == null) {
       throw new IllegalArgumentException("undeclared option --" + name);
@@ -83,12 +83,12 @@ final class JobOptions {
   }
 
   /** Whether the flag was given. */
-  boolean flagSet(String name) {
+  public boolean flagSet(String name) {
     return Boolean.parseBoolean(string(name));
   }
 
   /** The option as an int of at least {@code min}. */
-  int integer(String name, int min) throws UsageException {
+  public int integer(String name, int min) throws UsageException {
     int value;
     try {
       value = Integer.parseInt(string(name).trim());
@@ -101,8 +101,46 @@ final class JobOptions {
     return value;
   }
 
+  /** The option as a comma-separated list of ints, each at least {@code min}. */
+  public java.util.List<Integer> integers(String name, int min) throws UsageException {
+    java.util.List<Integer> list = new java.util.ArrayList<>();
+    for (String part : string(name).split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int value;
+      try {
+        value = Integer.parseInt(part.trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException("option --" + name + " needs integers, but got '" + part.trim() + "'");
+      }
+      if (value < min) {
+        throw new UsageException("option --" + name + " must be at least " + min + ", but got " + value);
+      }
+      list.add(value);
+    }
+    if (list.isEmpty()) {
+      throw new UsageException("option --" + name + " needs at least one integer");
+    }
+    return list;
+  }
+
+  /** The option as a number in (0, 1]. */
+  public double fraction(String name) throws UsageException {
+    double value;
+    try {
+      value = Double.parseDouble(string(name).trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("option --" + name + " needs a number, but got '" + string(name) + "'");
+    }
+    if (!(value > 0 && value <= 1)) {
+      throw new UsageException("option --" + name + " must be in (0, 1], but got " + string(name));
+    }
+    return value;
+  }
+
   /** The option as a long. */
-  long longValue(String name) throws UsageException {
+  public long longValue(String name) throws UsageException {
     try {
       return Long.parseLong(string(name).trim());
     } catch (NumberFormatException e) {
@@ -111,7 +149,7 @@ final class JobOptions {
   }
 
   /** The option as a positive, finite double. */
-  double positiveDouble(String name) throws UsageException {
+  public double positiveDouble(String name) throws UsageException {
     double value;
     try {
       value = Double.parseDouble(string(name).trim());
@@ -125,7 +163,7 @@ final class JobOptions {
   }
 
   /** The usage text: a synopsis line, then one line per option with its default. */
-  String help(String synopsis) {
+  public String help(String synopsis) {
     StringBuilder text = new StringBuilder(synopsis).append(System.lineSeparator()).append(System.lineSeparator());
     text.append("Options:").append(System.lineSeparator());
     for (Option option : options.values()) {

@@ -1,14 +1,14 @@
-package io.sparkneural.examples;
+package io.sparkneural.cli;
 
 import java.nio.file.FileSystemException;
 import org.apache.spark.sql.SparkSession;
 
 /** What the example jobs share: the Spark session DL4J needs, and one-line error messages. */
-final class JobSupport {
+public final class JobSupport {
   private JobSupport() {}
 
   /** A session with Kryo and ND4J's registrator (DL4J refuses Kryo without it); local masters bind to loopback. */
-  static SparkSession session(String appName, String master, boolean ui) {
+  public static SparkSession session(String appName, String master, boolean ui) {
     SparkSession.Builder builder = SparkSession.builder()
         .appName(appName)
         .master(master)
@@ -22,7 +22,7 @@ final class JobSupport {
   }
 
   /** The exception's message on one line (Spark's messages carry a remote stack trace after the first line). */
-  static String oneLine(Throwable e) {
+  public static String oneLine(Throwable e) {
     String message = e.getMessage();
     if (message == null || message.isBlank()) {
       return e.getClass().getName();

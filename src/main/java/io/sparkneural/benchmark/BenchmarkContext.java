@@ -1,0 +1,62 @@
+package io.sparkneural.benchmark;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** What the sections share: the settings, the session, the data, the report, and earlier sections' results. */
+final class BenchmarkContext {
+  final Settings settings;
+  final SparkSession spark;
+  final MnistData data;
+  final Report report;
+  final PrintStream out;
+
+  /** The machine's sgemm peak in FLOP/s (all threads); NaN until the peak section ran. */
+  double peakFlopsPerSecond = Double.NaN;
+  /** spark-neural on the MLP, from the mlp section; null until it ran. */
+  TrainingRun sparkMlp;
+  /** Plain DL4J on the MLP, one run per thread count. */
+  final List<TrainingRun> plainMlp = new ArrayList<>();
+  /** scikit-learn on the MLP; null unless it ran. */
+  TrainingRun sklearnMlp;
+  /** spark-neural on the CNN; null until it ran. */
+  TrainingRun sparkCnn;
+  /** Plain DL4J on the CNN, one run per thread count. */
+  final List<TrainingRun> plainCnn = new ArrayList<>();
+
+  BenchmarkContext(Settings settings, SparkSession spark, MnistData data, Report report, PrintStream out) {
+    this.settings = settings;
+    this.spark = spark;
+    this.data = data;
+    this.report = report;
+    this.out = out;
+  }
+
+  /** Achieved training FLOP/s of a run as a fraction of the sgemm peak; NaN without the peak. */
+  double fractionOfPeak(TrainingRun run, String layers) {
+    return achievedFlopsPerSecond(run, layers) / peakFlopsPerSecond;
+  }
+
+  /** Training FLOP/s a run achieved, counted from the layer shapes. */
+  static double achievedFlopsPerSecond(TrainingRun run, String layers) {
+    return SeedNetworks.cost(layers).trainingFlops() * run.samplesPerSecond();
+  }
+
+  /** spark-neural on the MLP: the mlp section's run, or a fresh one when that section did not run. */
+  TrainingRun sparkMlp() {
+    if (sparkMlp == null) {
+      progress("spark-neural MLP (for comparison)");
+      sparkMlp = SparkNeuralRun.train(data, SeedNetworks.MLP, settings.epochs(), settings.batchSize(),
+          settings.workers(), settings.averagingFrequency(), settings.learningRate(), settings.seed()).run();
+    }
+    return sparkMlp;
+  }
+
+  /** A progress line on the console. */
+  void progress(String what) {
+    out.println("... " + what);
+    out.flush();
+  }
+}

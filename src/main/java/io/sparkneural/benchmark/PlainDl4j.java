@@ -1,0 +1,112 @@
+package io.sparkneural.benchmark;
+
+import io.sparkneural.network.NetworkFactory;
+import io.sparkneural.network.OutputContract;
+import io.sparkneural.network.Task;
+import io.sparkneural.spec.NetworkSpec;
+import io.sparkneural.spec.OptimizerSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The baseline without Spark: the same network configuration the estimators build (NetworkFactory, Adam), fitted by
+ * {@code MultiLayerNetwork.fit} on one machine, over minibatches cut from the rows shuffled anew every epoch (seeded).
+ * An epoch's time includes cutting its minibatches from the driver's arrays; the test accuracy after each epoch is
+ * measured outside the timed part.
+ */
+final class PlainDl4j {
+  private static final int EVALUATION_BATCH = 1000;
+
+  private PlainDl4j() {}
+
+  /**
+   * Trains a fresh network with ND4J limited to {@code threads} threads.
+   *
+   * @param learningRate Adam's learning rate
+   */
+  static TrainingRun train(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test, int epochs,
+      int batchSize, double learningRate, long seed, int threads) {
+    return Nd4jThreads.with(threads, () -> trainHere(layers, train, test, epochs, batchSize, learningRate, seed,
+        threads));
+  }
+
+  private static TrainingRun trainHere(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test, int epochs,
+      int batchSize, double learningRate, long seed, int threads) {
+    NetworkSpec spec = NetworkSpec.parse(layers);
+    OutputContract output = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, 10);
+    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.configuration(spec, SeedNetworks.inputShape(layers),
+        output, OptimizerSpec.parse("adam"), learningRate, seed, 0));
+    try {
+      net.init();
+      Random random = new Random(seed);
+      int[] order = new int[train.rows()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      List<TrainingRun.Point> curve = new ArrayList<>();
+      double seconds = 0;
+      for (int epoch = 1; epoch <= epochs; epoch++) {
+        long start = System.nanoTime();
+        shuffle(order, random);
+        net.fit(new ExistingDataSetIterator(minibatches(train, order, batchSize)));
+        seconds += (System.nanoTime() - start) / 1e9;
+        curve.add(new TrainingRun.Point(epoch, seconds, accuracy(net, test)));
+      }
+      return new TrainingRun("plain DL4J", threads + (threads == 1 ? " thread" : " threads") + ", batch " + batchSize,
+          train.rows(), curve, seconds, seconds, curve.get(curve.size() - 1).testAccuracy());
+    } finally {
+      net.close();
+    }
+  }
+
+  private static void shuffle(int[] order, Random random) {
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  }
+
+  /** Minibatches of the rows in the given order: features [n, width], one-hot labels [n, 10]. */
+  static List<DataSet> minibatches(MnistData.Arrays2d data, int[] order, int batchSize) {
+    List<DataSet> batches = new ArrayList<>(order.length / batchSize + 1);
+    int width = data.width();
+    for (int start = 0; start < order.length; start += batchSize) {
+      int n = Math.min(batchSize, order.length - start);
+      float[] x = new float[n * width];
+      float[] y = new float[n * 10];
+      for (int i = 0; i < n; i++) {
+        int row = order[start + i];
+        System.arraycopy(data.features(), row * width, x, i * width, width);
+        y[i * 10 + data.labels()[row]] = 1f;
+      }
+      batches.add(new DataSet(Nd4j.createFromArray(x).reshape('c', n, width),
+          Nd4j.createFromArray(y).reshape('c', n, 10)));
+    }
+    return batches;
+  }
+
+  /** Test accuracy: the share of rows whose most probable class is the label. */
+  static double accuracy(MultiLayerNetwork net, MnistData.Arrays2d test) {
+    int width = test.width();
+    long correct = 0;
+    for (int start = 0; start < test.rows(); start += EVALUATION_BATCH) {
+      int n = Math.min(EVALUATION_BATCH, test.rows() - start);
+      float[] x = java.util.Arrays.copyOfRange(test.features(), start * width, (start + n) * width);
+      INDArray predicted = net.output(Nd4j.createFromArray(x).reshape('c', n, width), false).argMax(1);
+      for (int i = 0; i < n; i++) {
+        if (predicted.getInt(i) == test.labels()[start + i]) {
+          correct++;
+        }
+      }
+    }
+    return correct / (double) test.rows();
+  }
+}

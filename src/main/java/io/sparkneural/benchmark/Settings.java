@@ -1,0 +1,25 @@
+package io.sparkneural.benchmark;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The benchmark's settings, read from the command line (see {@link Benchmarks}).
+ *
+ * @param sections the sections to run, in the order they run
+ * @param plainThreads ND4J thread counts the plain DL4J baselines run with, one run each
+ * @param report where to write the Markdown report; null for none
+ */
+record Settings(List<String> sections, String master, int workers, int epochs, int cnnEpochs, int batchSize,
+    int cnnBatchSize, int averagingFrequency, double learningRate, List<Integer> plainThreads, int trainLimit,
+    int testLimit, long seed, double targetAccuracy, List<Integer> mllibIterations, List<String> mllibSolvers,
+    List<Integer> scalingFrequencies, List<Integer> scalingWorkers, int scalingEpochs, int gemmSize, String python,
+    String sklearnScript, int sklearnThreads, Path dataDir, Path report) {
+
+  /** Every section, in the order they run: the peak first, so later sections can compare against it. */
+  static final List<String> ALL_SECTIONS = List.of("peak", "datapath", "mlp", "mllib", "sklearn", "cnn", "scaling");
+
+  boolean runs(String section) {
+    return sections.contains(section);
+  }
+}

@@ -1,0 +1,83 @@
+package io.sparkneural.benchmark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The closing sections: every training run's achieved FLOP/s against the sgemm peak, and the issue's targets with
+ * the measured figures. Targets are reported, never asserted.
+ */
+final class Summary {
+  private Summary() {}
+
+  static void write(BenchmarkContext ctx) {
+    achievedFlops(ctx);
+    targets(ctx);
+  }
+
+  private static void achievedFlops(BenchmarkContext ctx) {
+    List<List<String>> rows = new ArrayList<>();
+    addFlops(ctx, rows, "MLP", SeedNetworks.MLP, ctx.sparkMlp);
+    ctx.plainMlp.forEach(r -> addFlops(ctx, rows, "MLP", SeedNetworks.MLP, r));
+    addFlops(ctx, rows, "MLP", SeedNetworks.MLP, ctx.sklearnMlp);
+    addFlops(ctx, rows, "CNN", SeedNetworks.CNN, ctx.sparkCnn);
+    ctx.plainCnn.forEach(r -> addFlops(ctx, rows, "CNN", SeedNetworks.CNN, r));
+    if (rows.isEmpty()) {
+      return;
+    }
+    Report.Section section = ctx.report.section("5b. The physical limit: achieved FLOP/s of each training run")
+        .table(Report.row("network", "contender", "setting", "samples/s", "GFLOP/s", "of sgemm peak"), rows)
+        .note("Peak: " + (Double.isNaN(ctx.peakFlopsPerSecond) ? "not measured (section peak not run)"
+            : Report.number(ctx.peakFlopsPerSecond / 1e9, 1) + " GFLOP/s") + ". scikit-learn computes in float64, "
+            + "whose peak is about half the float32 one.");
+    ctx.out.print(section.markdown());
+  }
+
+  private static void addFlops(BenchmarkContext ctx, List<List<String>> rows, String network, String layers,
+      TrainingRun run) {
+    if (run != null) {
+      rows.add(Report.row(network, run.contender(), run.setting(), Report.count(run.samplesPerSecond()),
+          Report.number(BenchmarkContext.achievedFlopsPerSecond(run, layers) / 1e9, 2),
+          Report.percent(ctx.fractionOfPeak(run, layers))));
+    }
+  }
+
+  private static void targets(BenchmarkContext ctx) {
+    Settings s = ctx.settings;
+    List<List<String>> rows = new ArrayList<>();
+    if (ctx.sparkMlp != null) {
+      for (TrainingRun plain : ctx.plainMlp) {
+        rows.add(target("MLP: spark-neural >= 1.0x plain DL4J samples/s (" + plain.setting() + ")",
+            ctx.sparkMlp.samplesPerSecond() / plain.samplesPerSecond(), 1.0, true, "x", "-"));
+      }
+      rows.add(target("MLP: time to " + s.targetAccuracy() + " test accuracy <= 5 s of training",
+          ctx.sparkMlp.secondsTo(s.targetAccuracy()), 5.0, false, " s", "no (not reached)"));
+    }
+    if (ctx.sparkMlp != null && ctx.sklearnMlp != null) {
+      rows.add(target("MLP: spark-neural >= 1.0x scikit-learn samples/s at equal batch",
+          ctx.sparkMlp.samplesPerSecond() / ctx.sklearnMlp.samplesPerSecond(), 1.0, true, "x", "-"));
+    }
+    if (ctx.sparkCnn != null) {
+      ctx.plainCnn.stream().filter(r -> r.setting().startsWith("1 thread")).findFirst().ifPresent(plain ->
+          rows.add(target("CNN: spark-neural (" + s.workers() + " workers) >= 1.9x plain one-thread DL4J samples/s",
+              ctx.sparkCnn.samplesPerSecond() / plain.samplesPerSecond(), 1.9, true, "x", "-")));
+      rows.add(target("CNN: achieved FLOP/s >= 25% of the sgemm peak",
+          100 * ctx.fractionOfPeak(ctx.sparkCnn, SeedNetworks.CNN), 25, true, "%", "- (peak not measured)"));
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    Report.Section section = ctx.report.section("Targets (reported, not asserted)")
+        .table(Report.row("target", "measured", "met"), rows);
+    ctx.out.print(section.markdown());
+  }
+
+  /** @param whenMissing what "met" says when the measurement is NaN */
+  private static List<String> target(String what, double measured, double bound, boolean atLeast, String unit,
+      String whenMissing) {
+    String met = Double.isNaN(measured) ? whenMissing : (atLeast ? measured >= bound : measured <= bound) ? "yes" : "no";
+    String value = Double.isNaN(measured) ? "-" : String.format(Locale.ROOT, "%.2f%s", measured, unit);
+    return Report.row(what, value, met);
+  }
+}

@@ -1,0 +1,77 @@
+package io.sparkneural.benchmark;
+
+import io.sparkneural.network.InputShape;
+import io.sparkneural.network.NetworkFactory;
+import io.sparkneural.network.OutputContract;
+import io.sparkneural.network.Task;
+import io.sparkneural.spec.NetworkSpec;
+import io.sparkneural.spec.OptimizerSpec;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Counts checked against hand arithmetic, and parameter counts against DL4J's own. */
+class FlopCounterTest {
+
+  @Test
+  void seedMlpCountsItsThreeDenseLayers() {
+    FlopCounter.Count c = FlopCounter.count(NetworkSpec.parse(SeedNetworks.MLP), InputShape.flat(784));
+    // 784*64 + 64*32 + 32*10 multiply-adds; the same plus 64 + 32 + 10 biases as parameters
+    assertEquals(50_176 + 2_048 + 320, c.forwardMultiplyAdds());
+    assertEquals(52_650, c.parameters());
+    assertEquals(2L * 52_544, c.forwardFlops());
+    assertEquals(6L * 52_544, c.trainingFlops());
+  }
+
+  @Test
+  void seedCnnCountsEachConvolutionAtItsOutputSize() {
+    FlopCounter.Count c = FlopCounter.count(NetworkSpec.parse(SeedNetworks.CNN), InputShape.image(28, 28, 1));
+    long conv1 = 26L * 26 * 3 * 3 * 1 * 32;   // 28 -> 26, pooled to 13
+    long conv2 = 11L * 11 * 3 * 3 * 32 * 64;  // 13 -> 11, pooled to 5
+    long conv3 = 3L * 3 * 3 * 3 * 64 * 64;    // 5 -> 3, flattened to 576
+    long dense = 576L * 64 + 64 * 10;
+    assertEquals(conv1 + conv2 + conv3 + dense, c.forwardMultiplyAdds());
+    assertEquals(2_794_240, c.forwardMultiplyAdds());
+    assertEquals(93_322, c.parameters());
+  }
+
+  @Test
+  void aFlatVectorFeedingAConvNetIsReadAsASquareImage() {
+    NetworkSpec spec = NetworkSpec.parse(SeedNetworks.CNN);
+    assertEquals(FlopCounter.count(spec, InputShape.image(28, 28, 1)), FlopCounter.count(spec, InputShape.flat(784)));
+  }
+
+  @Test
+  void lstmCountsFourGatesPerTimestep() {
+    FlopCounter.Count c = FlopCounter.count(NetworkSpec.parse("lstm(128) dense(10, softmax)"), InputShape.sequence(28, 28));
+    assertEquals(28L * 4 * 128 * (28 + 128) + 128 * 10, c.forwardMultiplyAdds());
+    assertEquals(4L * 128 * (28 + 128) + 4 * 128 + 128 * 10 + 10, c.parameters());
+  }
+
+  @Test
+  void samePaddingAndStridesShrinkTheImageByTheStride() {
+    FlopCounter.Count c = FlopCounter.count(
+        NetworkSpec.parse("conv2d(8, 3x3, relu, stride=2, padding=same) flatten dense(2, softmax)"), InputShape.image(9, 9, 3));
+    // 9 / 2 rounded up = 5
+    assertEquals(5L * 5 * 3 * 3 * 3 * 8 + 5 * 5 * 8 * 2, c.forwardMultiplyAdds());
+  }
+
+  @Test
+  void parameterCountsMatchDl4j() {
+    for (String layers : new String[] {SeedNetworks.MLP, SeedNetworks.CNN, "lstm(16, return_sequences=true) lstm(8) dense(3, softmax)",
+        "conv2d(4, 3x3, relu) batchnorm maxpool2d(2x2) globalavgpool dense(3, softmax)"}) {
+      NetworkSpec spec = NetworkSpec.parse(layers);
+      InputShape input = layers.startsWith("lstm") ? InputShape.sequence(10, 6) : SeedNetworks.inputShape(layers);
+      OutputContract out = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, spec.outputLayer().units());
+      MultiLayerNetwork net = new MultiLayerNetwork(
+          NetworkFactory.configuration(spec, input, out, OptimizerSpec.parse("adam"), 1e-3, 1, 0));
+      net.init();
+      try {
+        assertEquals(net.numParams(), FlopCounter.count(spec, input).parameters(), layers);
+      } finally {
+        net.close();
+      }
+    }
+  }
+}
