@@ -1,5 +1,6 @@
 package io.sparkneural.benchmark;
 
+import io.sparkneural.ml.NeuralClassificationModel;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,8 @@ final class BenchmarkContext {
   double peakFlopsPerSecond = Double.NaN;
   /** spark-neural on the MLP, from the mlp section; null until it ran. */
   TrainingRun sparkMlp;
+  /** The model of that run. */
+  NeuralClassificationModel sparkMlpModel;
   /** Plain DL4J on the MLP, one run per thread count. */
   final List<TrainingRun> plainMlp = new ArrayList<>();
   /** scikit-learn on the MLP; null unless it ran. */
@@ -48,8 +51,11 @@ final class BenchmarkContext {
   TrainingRun sparkMlp() {
     if (sparkMlp == null) {
       progress("spark-neural MLP (for comparison)");
-      sparkMlp = SparkNeuralRun.train(data, SeedNetworks.MLP, settings.epochs(), settings.batchSize(),
-          settings.workers(), settings.averagingFrequency(), settings.learningRate(), settings.seed()).run();
+      SparkNeuralRun.Result result = SparkNeuralRun.train(data, SeedNetworks.MLP, settings.epochs(),
+          settings.batchSize(), settings.workers(), settings.averagingFrequency(), settings.learningRate(),
+          settings.seed());
+      sparkMlp = result.run();
+      sparkMlpModel = result.model();
     }
     return sparkMlp;
   }

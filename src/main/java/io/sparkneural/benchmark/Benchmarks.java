@@ -102,6 +102,7 @@ public final class Benchmarks {
       case "peak" -> GemmPeak.run(ctx);
       case "datapath" -> DataPath.run(ctx);
       case "mlp" -> SparkVersusPlain.mlp(ctx);
+      case "inference" -> Inference.run(ctx);
       case "mllib" -> MllibComparison.run(ctx);
       case "sklearn" -> SklearnComparison.run(ctx);
       case "cnn" -> SparkVersusPlain.cnn(ctx);

@@ -17,7 +17,8 @@ record Settings(List<String> sections, String master, int workers, int epochs, i
     String sklearnScript, int sklearnThreads, Path dataDir, Path report) {
 
   /** Every section, in the order they run: the peak first, so later sections can compare against it. */
-  static final List<String> ALL_SECTIONS = List.of("peak", "datapath", "mlp", "mllib", "sklearn", "cnn", "scaling");
+  static final List<String> ALL_SECTIONS = List.of("peak", "datapath", "mlp", "inference", "mllib", "sklearn", "cnn",
+      "scaling");
 
   boolean runs(String section) {
     return sections.contains(section);

@@ -1,5 +1,6 @@
 package io.sparkneural.benchmark;
 
+import io.sparkneural.ml.NeuralClassificationModel;
 import io.sparkneural.ml.NeuralClassifier;
 import io.sparkneural.train.EpochRecord;
 import io.sparkneural.train.TrainingListener;
@@ -21,7 +22,7 @@ final class SparkNeuralRun {
    * @param roundsPerEpoch averaging rounds in the last epoch
    * @param setupSeconds from calling fit() to the first epoch's start (checks, conversion to minibatches)
    */
-  record Result(TrainingRun run, int roundsPerEpoch, double setupSeconds) {}
+  record Result(TrainingRun run, int roundsPerEpoch, double setupSeconds, NeuralClassificationModel model) {}
 
   private SparkNeuralRun() {}
 
@@ -31,6 +32,12 @@ final class SparkNeuralRun {
    */
   static Result train(MnistData data, String layers, int epochs, int batchSize, int workers, int averagingFrequency,
       double learningRate, long seed) {
+    return train(data, layers, epochs, batchSize, workers, averagingFrequency, learningRate, seed, "rounds");
+  }
+
+  /** @param engine the trainingEngine Param: rounds (the default) or dl4j-spark */
+  static Result train(MnistData data, String layers, int epochs, int batchSize, int workers, int averagingFrequency,
+      double learningRate, long seed, String engine) {
     EpochClock clock = new EpochClock(data.trainRows);
     NeuralClassifier classifier = new NeuralClassifier()
         .setFeaturesCol("features").setLabelCol("label")
@@ -41,19 +48,20 @@ final class SparkNeuralRun {
         .setEpochs(epochs).setBatchSize(batchSize)
         .setAveragingFrequency(averagingFrequency).setNumWorkers(workers)
         .setSeed(seed)
+        .setTrainingEngine(engine)
         .setTrackTrainingLoss(false)
         .setVerbose(0)
         .setValidationIndicatorCol(MnistData.TEST_FLAG)
         .addTrainingListener(clock);
     clock.fitStart = System.nanoTime();
-    classifier.fit(data.trainWithTestFlagged());
+    NeuralClassificationModel model = classifier.fit(data.trainWithTestFlagged());
     double fitSeconds = (System.nanoTime() - clock.fitStart) / 1e9;
-    String setting = String.format(Locale.ROOT, "%d worker%s, averaging every %d, batch %d", workers,
-        workers == 1 ? "" : "s", averagingFrequency, batchSize);
+    String setting = String.format(Locale.ROOT, "%d worker%s, averaging every %d, batch %d%s", workers,
+        workers == 1 ? "" : "s", averagingFrequency, batchSize, engine.equals("rounds") ? "" : ", engine " + engine);
     double evaluation = clock.evaluationSeconds();
     TrainingRun run = new TrainingRun("spark-neural", setting, data.trainRows, clock.curve, clock.trainSeconds,
         fitSeconds - evaluation, clock.curve.get(clock.curve.size() - 1).testAccuracy());
-    return new Result(run, clock.rounds, (clock.trainingStart - clock.fitStart) / 1e9);
+    return new Result(run, clock.rounds, (clock.trainingStart - clock.fitStart) / 1e9, model);
   }
 
   /** Records each epoch's end, its training time and its test accuracy (the run's val_accuracy). */

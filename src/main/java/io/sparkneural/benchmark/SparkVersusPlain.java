@@ -16,14 +16,21 @@ final class SparkVersusPlain {
   static void mlp(BenchmarkContext ctx) {
     Settings s = ctx.settings;
     ctx.progress("spark-neural MLP, " + s.epochs() + " epochs");
-    ctx.sparkMlp = SparkNeuralRun.train(ctx.data, SeedNetworks.MLP, s.epochs(), s.batchSize(), s.workers(),
-        s.averagingFrequency(), s.learningRate(), s.seed()).run();
+    SparkNeuralRun.Result ours = SparkNeuralRun.train(ctx.data, SeedNetworks.MLP, s.epochs(), s.batchSize(),
+        s.workers(), s.averagingFrequency(), s.learningRate(), s.seed());
+    ctx.sparkMlp = ours.run();
+    ctx.sparkMlpModel = ours.model();
+    List<TrainingRun> others = new ArrayList<>();
+    ctx.progress("spark-neural MLP on dl4j-spark's training master, " + s.epochs() + " epochs");
+    others.add(SparkNeuralRun.train(ctx.data, SeedNetworks.MLP, s.epochs(), s.batchSize(), s.workers(),
+        s.averagingFrequency(), s.learningRate(), s.seed(), "dl4j-spark").run());
     for (int threads : s.plainThreads()) {
       ctx.progress("plain DL4J MLP, " + threads + " thread(s)");
       ctx.plainMlp.add(PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(), s.epochs(),
           s.batchSize(), s.learningRate(), s.seed(), threads));
     }
-    write(ctx, "1. MNIST MLP: spark-neural against plain DL4J", SeedNetworks.MLP, ctx.sparkMlp, ctx.plainMlp);
+    others.addAll(ctx.plainMlp);
+    write(ctx, "1. MNIST MLP: spark-neural against plain DL4J", SeedNetworks.MLP, ctx.sparkMlp, others);
   }
 
   /** Section 4: the seed CNN. */

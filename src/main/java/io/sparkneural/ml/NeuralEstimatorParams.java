@@ -48,10 +48,12 @@ public interface NeuralEstimatorParams<S extends NeuralEstimatorParams<S>> exten
     default S setAveragingFrequency(int value) { set(averagingFrequency(), value); return self(); }
     /** Training workers; default 0 = Spark's default parallelism. */
     default S setNumWorkers(int value) { set(numWorkers(), value); return self(); }
-    /** Minibatches prefetched per worker; default 0. */
+    /** Minibatches prefetched per worker by the dl4j-spark engine; default 0. */
     default S setPrefetchBatches(int value) { set(prefetchBatches(), value); return self(); }
     /** Storage level of the training minibatches; default MEMORY_ONLY_SER. */
     default S setStorageLevel(String value) { set(storageLevel(), value); return self(); }
+    /** rounds (default) or dl4j-spark; see the trainingEngine Param. */
+    default S setTrainingEngine(String value) { set(trainingEngine(), value); return self(); }
     /** Seed; default 42. */
     default S setSeed(long value) { set(seed(), value); return self(); }
     /** Rows per forward pass in transform(); default 1024. */

@@ -34,6 +34,7 @@ final class NeuralParamSet implements Serializable {
     final IntParam numWorkers;
     final IntParam prefetchBatches;
     final Param<String> storageLevel;
+    final Param<String> trainingEngine;
     final LongParam seed;
     final IntParam inferenceBatchSize;
     final BooleanParam trackTrainingLoss;
@@ -82,10 +83,14 @@ final class NeuralParamSet implements Serializable {
         numWorkers = new IntParam(owner, "numWorkers",
                 "parallel training workers; 0 = Spark's default parallelism (>= 0)", ParamValidators.gtEq(0));
         prefetchBatches = new IntParam(owner, "prefetchBatches",
-                "minibatches each worker loads ahead asynchronously; 0 = none (>= 0)", ParamValidators.gtEq(0));
+                "minibatches each worker loads ahead asynchronously (trainingEngine=dl4j-spark only; the default engine keeps them in memory); 0 = none (>= 0)", ParamValidators.gtEq(0));
         storageLevel = new Param<>(owner, "storageLevel",
                 "Spark storage level of the minibatch RDD during training: " + String.join(", ", STORAGE_LEVELS),
                 ParamValidators.inArray(STORAGE_LEVELS));
+        trainingEngine = new Param<>(owner, "trainingEngine",
+                "how averaging rounds run: rounds (minibatches cached in Spark's block store, one job per round; the "
+                + "default) or dl4j-spark (dl4j-spark's ParameterAveragingTrainingMaster, minibatches in files)",
+                ParamValidators.inArray(new String[]{"rounds", "dl4j-spark"}));
         seed = new LongParam(owner, "seed", "random seed for weight initialisation, shuffling and splits");
         inferenceBatchSize = new IntParam(owner, "inferenceBatchSize",
                 "rows per forward pass in transform() (>= 1)", ParamValidators.gtEq(1));

@@ -34,10 +34,12 @@ public interface NeuralParams extends Params {
     default IntParam averagingFrequency() { return neuralParamSet().averagingFrequency; }
     /** Training workers; 0 = default parallelism. Default 0. */
     default IntParam numWorkers() { return neuralParamSet().numWorkers; }
-    /** Minibatches prefetched per worker. Default 2. */
+    /** Minibatches prefetched per worker by the dl4j-spark engine. Default 0. */
     default IntParam prefetchBatches() { return neuralParamSet().prefetchBatches; }
     /** Storage level of the training minibatches. Default MEMORY_ONLY_SER. */
     default Param<String> storageLevel() { return neuralParamSet().storageLevel; }
+    /** How averaging rounds run: rounds (default) or dl4j-spark. */
+    default Param<String> trainingEngine() { return neuralParamSet().trainingEngine; }
     /** Random seed. Default 42. */
     default LongParam seed() { return neuralParamSet().seed; }
     /** Rows per forward pass in transform(). Default 1024. */
@@ -113,6 +115,7 @@ public interface NeuralParams extends Params {
     default int getNumWorkers() { return (Integer) getOrDefault(numWorkers()); }
     default int getPrefetchBatches() { return (Integer) getOrDefault(prefetchBatches()); }
     default String getStorageLevel() { return getOrDefault(storageLevel()); }
+    default String getTrainingEngine() { return getOrDefault(trainingEngine()); }
     default long getSeed() { return (Long) getOrDefault(seed()); }
     default int getInferenceBatchSize() { return (Integer) getOrDefault(inferenceBatchSize()); }
     default boolean getTrackTrainingLoss() { return (Boolean) getOrDefault(trackTrainingLoss()); }
@@ -133,6 +136,7 @@ public interface NeuralParams extends Params {
         setDefault(numWorkers(), 0);
         setDefault(prefetchBatches(), 0);
         setDefault(storageLevel(), "MEMORY_ONLY_SER");
+        setDefault(trainingEngine(), "rounds");
         setDefault(seed(), 42L);
         setDefault(inferenceBatchSize(), 1024);
         setDefault(trackTrainingLoss(), true);

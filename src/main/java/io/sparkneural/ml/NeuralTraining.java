@@ -94,7 +94,8 @@ final class NeuralTraining {
         MultiLayerConfiguration conf = NetworkFactory.configuration(spec, layout.shape(), output, optimizer,
                 learningRate, p.getSeed(), p.getGradientClipNorm());
         TrainingSettings settings = new TrainingSettings(p.getNumWorkers(), p.getBatchSize(), p.getAveragingFrequency(),
-                p.getPrefetchBatches(), p.getStorageLevel(), p.getSeed(), p.getEpochs(), p.getTrackTrainingLoss());
+                p.getPrefetchBatches(), p.getStorageLevel(), p.getSeed(), p.getEpochs(), p.getTrackTrainingLoss(),
+                p.getTrainingEngine());
         MinibatchConverter converter = new MinibatchConverter(featuresCol, labelCol, layout,
                 output.labelWidth(), output.oneHot(), p.getBatchSize(), p.getSeed()).sequences(masked, perStepLabels);
 

@@ -6,11 +6,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
-import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingHook;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
@@ -20,18 +18,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Data-parallel training by parameter averaging through dl4j-spark: each worker fits
+ * Data-parallel training by parameter averaging: each worker fits
  * {@code averagingFrequency} minibatches from the same starting point, then parameters <em>and</em> optimizer
  * state are averaged on the driver. Around each epoch: the learning-rate schedule, evaluation on the training and
  * validation data, the divergence check, early stopping and the listeners.
  *
- * <p>Why {@code saveUpdater(true)}: dl4j-spark's builder leaves it false (its javadoc says otherwise). Workers then
- * return no optimizer state, so every round restarts Adam from zero moments while the iteration count that drives
- * Adam's bias correction keeps growing: each step after a reset is several times the learning rate, the weights
- * grow epoch after epoch and accuracy falls (seed MLP on MNIST: 0.93 after epoch 1, 0.86-0.89 after 10). With the
+ * <p>The rounds themselves run in an {@link EpochEngine}: {@link AveragingRounds} by default, dl4j-spark's training
+ * master with {@code trainingEngine=dl4j-spark}. Both average parameters <em>and</em> optimizer state: with the
  * state kept, one worker is step-for-step the same as plain DL4J and two workers learn as well as one machine.
  */
 public final class ParameterAveragingTrainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParameterAveragingTrainer.class);
     private final TrainingSettings settings;
     private final List<TrainingHook> hooks = new ArrayList<>();
 
@@ -56,20 +53,17 @@ public final class ParameterAveragingTrainer {
                                 JavaRDD<DataSet> validation, TrainingPlan plan) {
         int workers = settings.numWorkers() > 0 ? settings.numWorkers() : sc.defaultParallelism();
         StorageLevel level = StorageLevel.fromString(settings.storageLevel());
-        ExactSplitTrainingMaster master = new ExactSplitTrainingMaster(
-                new ParameterAveragingTrainingMaster.Builder(workers, settings.batchSize())
-                        .batchSizePerWorker(settings.batchSize())
-                        .averagingFrequency(settings.averagingFrequency())
-                        .workerPrefetchNumBatches(settings.prefetchBatches())
-                        .saveUpdater(true)
-                        .storageLevel(level)
-                        .repartionData(Repartition.Never) // the rounds are already dealt evenly to the workers
-                        .rngSeed(settings.seed())
-                        .trainingHooks(new ArrayList<>(hooks)),
-                settings.batchSize(), settings.seed());
-        SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, conf.clone(), master); // training advances its iteration count
-        JavaRDD<DataSet> data = minibatches.persist(level);
         JavaRDD<DataSet> val = validation == null ? null : validation.persist(level);
+        boolean ownEngine = settings.engine().equals(TrainingSettings.ROUNDS);
+        if (ownEngine && !AveragingRounds.fits(sc, workers)) {
+            LOG.warn("trainingEngine=rounds needs all {} workers running at once (Spark's barrier mode: at most {} "
+                    + "task slots here, no dynamic allocation); training with trainingEngine=dl4j-spark instead",
+                    workers, sc.defaultParallelism());
+            ownEngine = false;
+        }
+        EpochEngine engine = ownEngine ? new AveragingRounds(sc, conf, minibatches, settings, workers, hooks)
+                : new Dl4jSparkEngine(sc, conf, minibatches, settings, workers, hooks);
+        MultiLayerNetwork net = engine.network();
         int epochs = settings.epochs();
         List<EpochRecord> history = new ArrayList<>();
         EarlyStopping.Tracker stopping = plan.earlyStopping().start();
@@ -82,13 +76,13 @@ public final class ParameterAveragingTrainer {
         if (resume != null) {
             float[] params = resume.state().params();
             float[] updater = resume.state().updaterState();
-            net.getNetwork().setParams(Nd4j.createFromArray(params).reshape(1, params.length));
+            net.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
             if (updater.length > 0) {
-                net.getNetwork().getUpdater().setStateViewArray(net.getNetwork(),
+                net.getUpdater().setStateViewArray(net,
                         Nd4j.createFromArray(updater).reshape(1, updater.length), false);
             }
-            net.getNetwork().getLayerWiseConfigurations().setIterationCount(resume.iterationCount());
-            net.getNetwork().getLayerWiseConfigurations().setEpochCount(resume.epoch());
+            net.getLayerWiseConfigurations().setIterationCount(resume.iterationCount());
+            net.getLayerWiseConfigurations().setEpochCount(resume.epoch());
             history.addAll(resume.history());
             stopping.restore(resume.stoppingBest(), resume.stoppingBestEpoch(), resume.stoppingWait(), resume.bestState());
             if (plateau != null) plateau.restore(resume.plateauBest(), resume.plateauWait());
@@ -100,26 +94,25 @@ public final class ParameterAveragingTrainer {
         String previousGroup = sc.getLocalProperty("spark.jobGroup.id");
         String previousDescription = sc.getLocalProperty("spark.job.description");
         try {
-            long rows = data.map(DataSet::numExamples).fold(0, Integer::sum);
+            long rows = engine.rows();
             plan.listeners().forEach(l -> l.onTrainingStart(epochs));
             for (int e = firstEpoch; e <= epochs; e++) {
                 int epoch = e;
                 if (plateau == null) rate = plan.schedule().rateAt(plan.learningRate(), e, epochs);
-                if (!plan.schedule().name().equals("constant")) net.getNetwork().setLearningRate(rate);
                 long start = System.nanoTime();
                 sc.setJobGroup("spark-neural-" + sc.sc().applicationId() + "-" + System.identityHashCode(net),
                         "spark-neural: epoch " + e + "/" + epochs, false);
-                master.startEpoch(e, (round, rounds) -> plan.listeners().forEach(l -> l.onRoundEnd(epoch, round, rounds)));
-                net.fit(data);
+                double score = engine.fitEpoch(e, plan.schedule().name().equals("constant") ? Double.NaN : rate,
+                        (round, rounds) -> plan.listeners().forEach(l -> l.onRoundEnd(epoch, round, rounds)));
                 double fitSeconds = (System.nanoTime() - start) / 1e9;
-                NetworkState state = NetworkState.of(net.getNetwork());
+                NetworkState state = NetworkState.of(net);
                 Map<String, Double> metrics = new LinkedHashMap<>();
                 if (settings.trackTrainingLoss()) {
-                    metrics.putAll(EpochEvaluation.evaluate(sc, state, data, plan.classification(), ""));
+                    metrics.putAll(EpochEvaluation.evaluate(sc, state, engine.minibatches(), plan.classification(), ""));
                 } else {
-                    metrics.put("loss", net.getScore());
+                    metrics.put("loss", score);
                 }
-                checkFinite(metrics.get("loss"), e, net.getNetwork().getLayerWiseConfigurations().getIterationCount(), rate);
+                checkFinite(metrics.get("loss"), e, net.getLayerWiseConfigurations().getIterationCount(), rate);
                 if (val != null) metrics.putAll(EpochEvaluation.evaluate(sc, state, val, plan.classification(), "val_"));
                 EpochRecord record = new EpochRecord(e, metrics, rate, (System.nanoTime() - start) / 1e9, rows / fitSeconds);
                 history.add(record);
@@ -128,7 +121,7 @@ public final class ParameterAveragingTrainer {
                 if (plateau != null) rate = plateau.next(record, rate);
                 if (plan.checkpoints() != null && (e % plan.checkpointInterval() == 0 || stop || e == epochs)) {
                     plan.checkpoints().save(new CheckpointStore.Checkpoint(e,
-                            net.getNetwork().getLayerWiseConfigurations().getIterationCount(), state, history,
+                            net.getLayerWiseConfigurations().getIterationCount(), state, history,
                             stopping.bestValue(), stopping.bestEpoch(), stopping.waited(),
                             stopping.bestState(),
                             plateau == null ? Double.NaN : plateau.best, plateau == null ? 0 : plateau.wait, rate,
@@ -143,16 +136,14 @@ public final class ParameterAveragingTrainer {
             }
             boolean restore = plan.restoreBestWeights() && stopping.bestState() != null
                     && stopping.bestEpoch() != history.size();
-            NetworkState finalState = restore ? stopping.bestState() : NetworkState.of(net.getNetwork());
+            NetworkState finalState = restore ? stopping.bestState() : NetworkState.of(net);
             return new TrainingResult(finalState, history, workers, stopping.bestEpoch(), stopping.bestValue(),
                     stoppedEpoch, restore);
         } finally {
             if (previousGroup == null) sc.clearJobGroup();
             else sc.setJobGroup(previousGroup, previousDescription, false);
-            master.deleteTempFiles(sc);
-            data.unpersist(false);
+            engine.close();
             if (val != null) val.unpersist(false);
-            net.getNetwork().close();
         }
     }
 

@@ -1,0 +1,367 @@
+package io.sparkneural.train;
+
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Parameter averaging itself: in each round every worker starts from the same parameters and optimizer state,
+ * fits up to {@code averagingFrequency} minibatches, and the workers' parameters and optimizer state are averaged.
+ *
+ * <p>One Spark job per epoch, in barrier execution mode: the workers are launched together, one task each, and
+ * after every round exchange their state with {@code BarrierTaskContext.allGather}; each computes the same average
+ * (the same inputs in the same order, so the same floats), and the next round starts from it. Why not one job per
+ * round, as dl4j-spark's {@code ParameterAveragingTrainingMaster} does: a Spark job costs 25-50 ms on this 2-core
+ * machine even when empty, while a round of 5 minibatches of the seed MLP computes in about 25, and dl4j-spark also
+ * writes every minibatch to a file and reloads its round's minibatches from there. On the seed MLP (MNIST subset,
+ * 2 workers, averaging every 5) dl4j-spark's master ran at 2.5k samples/s, a job per round with cached minibatches
+ * at 3.5k, this at the figure in BENCHMARKS.md (which measures the engines side by side). A failed task fails the
+ * whole barrier stage, which Spark reruns from the epoch's starting state: nothing is lost or counted twice.
+ *
+ * <p>Data layout: minibatch {@code i} belongs to worker {@code i % workers}; each worker's minibatches are grouped
+ * in order into chunks of {@code averagingFrequency} ({@link RowChunk}s), one Spark partition per worker, cached
+ * at the configured storage level. Every epoch each worker visits its chunks in an order seeded by (seed, epoch,
+ * worker), shuffles each chunk's rows and cuts new minibatches. The run is a function of (seed, epoch, data):
+ * resuming at an epoch continues exactly as an uninterrupted run would.
+ */
+final class AveragingRounds implements EpochEngine {
+    private final JavaSparkContext sc;
+    private final int workers;
+    private final int batchSize;
+    private final long seed;
+    private final List<TrainingHook> hooks;
+    private final JavaRDD<List<RowChunk>> shards;
+    private final int rounds;
+    private final long rows;
+    private final MultiLayerNetwork net;
+    private final String runId = java.util.UUID.randomUUID().toString();
+    private final Broadcast<String> configuration;
+
+    AveragingRounds(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<DataSet> minibatches,
+                    TrainingSettings settings, int workers, List<TrainingHook> hooks) {
+        this.sc = sc;
+        this.workers = workers;
+        this.batchSize = settings.batchSize();
+        this.seed = settings.seed();
+        this.hooks = List.copyOf(hooks);
+        int frequency = settings.averagingFrequency();
+        this.shards = minibatches.map(RowChunk::of).zipWithIndex()
+                .mapToPair(t -> new Tuple2<>(t._2(), t._1()))
+                .partitionBy(new WorkerPartitioner(workers))
+                .mapPartitions(indexed -> {
+                    List<Tuple2<Long, RowChunk>> mine = new ArrayList<>();
+                    indexed.forEachRemaining(mine::add);
+                    mine.sort((a, b) -> Long.compare(a._1(), b._1())); // a shuffle delivers in no fixed order
+                    List<RowChunk> chunks = new ArrayList<>();
+                    for (int start = 0; start < mine.size(); start += frequency) {
+                        List<RowChunk> parts = new ArrayList<>();
+                        for (Tuple2<Long, RowChunk> t : mine.subList(start, Math.min(mine.size(), start + frequency))) {
+                            parts.add(t._2());
+                        }
+                        chunks.add(RowChunk.concat(parts));
+                    }
+                    return List.of(chunks).iterator();
+                }, true)
+                .persist(StorageLevel.fromString(settings.storageLevel()));
+        List<Tuple2<Integer, Long>> sizes = shards.map(chunks -> {
+            long n = 0;
+            for (RowChunk c : chunks) n += c.rows;
+            return new Tuple2<>(chunks.size(), n);
+        }).collect();
+        int most = 0;
+        long total = 0;
+        for (Tuple2<Integer, Long> s : sizes) {
+            most = Math.max(most, s._1());
+            total += s._2();
+        }
+        this.rounds = most;
+        this.rows = total;
+        this.net = new MultiLayerNetwork(conf.clone()); // training advances its iteration count
+        this.net.init();
+        this.configuration = sc.broadcast(conf.toJson());
+    }
+
+    /**
+     * Whether Spark can run {@code workers} barrier tasks at once here: barrier mode needs every task of the stage
+     * running together and refuses dynamic allocation.
+     */
+    static boolean fits(JavaSparkContext sc, int workers) {
+        boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
+        int cpusPerTask = sc.getConf().getInt("spark.task.cpus", 1);
+        return !dynamic && (long) workers * cpusPerTask <= sc.defaultParallelism();
+    }
+
+    @Override
+    public long rows() {
+        return rows;
+    }
+
+    @Override
+    public JavaRDD<DataSet> minibatches() {
+        int size = batchSize;
+        return shards.flatMap(chunks -> {
+            List<DataSet> all = new ArrayList<>();
+            for (RowChunk c : chunks) all.addAll(c.minibatches(size, null));
+            return all.iterator();
+        });
+    }
+
+    @Override
+    public MultiLayerNetwork network() {
+        return net;
+    }
+
+    @Override
+    public double fitEpoch(int epoch, double learningRate, ExactSplitTrainingMaster.RoundListener onRound) {
+        INDArray updater = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
+        Broadcast<RoundState> start = sc.broadcast(new RoundState(net.params().dup().data().asFloat(),
+                updater == null ? new float[0] : updater.dup().data().asFloat(), Double.NaN, 0));
+        try {
+            EpochWorker worker = new EpochWorker(runId, configuration, start, hooks, batchSize, seed, epoch, rounds,
+                    net.getLayerWiseConfigurations().getIterationCount(), learningRate);
+            List<RoundState> results = new JavaRDD<>(shards.rdd().barrier().mapPartitions(new Barrier(worker), false,
+                    ClassTag$.MODULE$.apply(RoundState.class)), ClassTag$.MODULE$.apply(RoundState.class)).collect();
+            RoundState end = results.get(0);
+            net.setParams(Nd4j.createFromArray(end.params).reshape(1, end.params.length));
+            if (end.updaterState.length > 0) {
+                net.getUpdater().setStateViewArray(net,
+                        Nd4j.createFromArray(end.updaterState).reshape(1, end.updaterState.length), false);
+            }
+            // the count that drives Adam's bias correction and schedules advances by the steps actually taken
+            var conf = net.getLayerWiseConfigurations();
+            conf.setIterationCount(conf.getIterationCount() + end.steps);
+            for (int r = 1; r <= rounds; r++) onRound.onRoundEnd(r, rounds);
+            return end.score;
+        } finally {
+            start.destroy();
+        }
+    }
+
+    @Override
+    public void close() {
+        shards.unpersist(false);
+        configuration.destroy();
+        WorkerNetworks.release(runId); // in local mode the workers' networks live in this JVM
+        net.close();
+    }
+
+    static long mix(long seed, long a, long b) {
+        return (seed * 1_000_003L + a) * 1_000_033L + b;
+    }
+
+    /** Minibatch {@code i} goes to worker {@code i % workers}. */
+    static final class WorkerPartitioner extends Partitioner {
+        private final int workers;
+
+        WorkerPartitioner(int workers) {
+            this.workers = workers;
+        }
+
+        @Override
+        public int numPartitions() {
+            return workers;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) ((Long) key % workers);
+        }
+    }
+
+    /** Parameters and optimizer state, with the score and steps that produced them. */
+    static final class RoundState implements Serializable {
+        final float[] params;
+        final float[] updaterState;
+        final double score;
+        final int steps;
+
+        RoundState(float[] params, float[] updaterState, double score, int steps) {
+            this.params = params;
+            this.updaterState = updaterState;
+            this.score = score;
+            this.steps = steps;
+        }
+
+        /**
+         * For allGather, which carries strings: the raw bytes as ISO-8859-1 characters, one per byte (a plain copy
+         * each way, where Base64 cost a few milliseconds per round).
+         */
+        String encode() {
+            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 4 + 4 + 4 * (params.length + updaterState.length));
+            b.putInt(steps).putDouble(score).putInt(params.length).putInt(updaterState.length);
+            b.asFloatBuffer().put(params).put(updaterState);
+            return new String(b.array(), StandardCharsets.ISO_8859_1);
+        }
+
+        static RoundState decode(String text) {
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
+            int steps = b.getInt();
+            double score = b.getDouble();
+            float[] params = new float[b.getInt()];
+            float[] updater = new float[b.getInt()];
+            b.asFloatBuffer().get(params).get(updater);
+            return new RoundState(params, updater, score, steps);
+        }
+
+        /** Plain means over the workers that fitted something (null if none did); steps is the longest worker's. */
+        static RoundState average(List<RoundState> states) {
+            List<RoundState> fitted = new ArrayList<>();
+            for (RoundState s : states) if (s.steps > 0) fitted.add(s);
+            if (fitted.isEmpty()) return null;
+            double score = 0;
+            int steps = 0;
+            for (RoundState s : fitted) {
+                score += s.score / fitted.size();
+                steps = Math.max(steps, s.steps);
+            }
+            return new RoundState(mean(fitted, true), mean(fitted, false), score, steps);
+        }
+
+        private static float[] mean(List<RoundState> states, boolean params) {
+            int n = (params ? states.get(0).params : states.get(0).updaterState).length;
+            double[] sum = new double[n];
+            for (RoundState s : states) {
+                float[] v = params ? s.params : s.updaterState;
+                for (int i = 0; i < n; i++) sum[i] += v[i];
+            }
+            float[] mean = new float[n];
+            for (int i = 0; i < n; i++) mean[i] = (float) (sum[i] / states.size());
+            return mean;
+        }
+    }
+
+    /** The worker as the Scala function barrier mode takes. */
+    private static final class Barrier extends AbstractFunction1<scala.collection.Iterator<List<RowChunk>>,
+            scala.collection.Iterator<RoundState>> implements Serializable {
+        private final EpochWorker worker;
+
+        Barrier(EpochWorker worker) {
+            this.worker = worker;
+        }
+
+        @Override
+        public scala.collection.Iterator<RoundState> apply(scala.collection.Iterator<List<RowChunk>> shard) {
+            return JavaConverters.asScalaIterator(worker.call(JavaConverters.asJavaIterator(shard)));
+        }
+    }
+
+    /** One worker's epoch: its chunks in a seeded order, averaging with the other workers after each. */
+    private static final class EpochWorker
+            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<List<RowChunk>>, RoundState> {
+        private final String runId;
+        private final Broadcast<String> configuration;
+        private final Broadcast<RoundState> start;
+        private final List<TrainingHook> hooks;
+        private final int batchSize;
+        private final long seed;
+        private final int epoch;
+        private final int rounds;
+        private final int iteration;
+        private final double learningRate;
+
+        EpochWorker(String runId, Broadcast<String> configuration, Broadcast<RoundState> start, List<TrainingHook> hooks,
+                    int batchSize, long seed, int epoch, int rounds, int iteration, double learningRate) {
+            this.runId = runId;
+            this.configuration = configuration;
+            this.start = start;
+            this.hooks = hooks;
+            this.batchSize = batchSize;
+            this.seed = seed;
+            this.epoch = epoch;
+            this.rounds = rounds;
+            this.iteration = iteration;
+            this.learningRate = learningRate;
+        }
+
+        @Override
+        public Iterator<RoundState> call(Iterator<List<RowChunk>> shard) {
+            BarrierTaskContext context = BarrierTaskContext.get();
+            int worker = context.partitionId();
+            List<RowChunk> chunks = shard.hasNext() ? shard.next() : List.of();
+            GpuAssignment.apply(); // before any ND4J array: this worker runs on the GPU Spark gave the task, if any
+            int[] order = permutation(chunks.size(), new Random(mix(seed, epoch, worker)));
+            MultiLayerNetwork net = WorkerNetworks.take(runId, worker, configuration.value());
+            try {
+                RoundState state = start.value();
+                int steps = 0;
+                for (int r = 0; r < rounds; r++) {
+                    set(net, state, iteration + steps);
+                    RoundState mine = new RoundState(new float[0], new float[0], Double.NaN, 0);
+                    if (r < chunks.size()) {
+                        long roundSeed = mix(seed, epoch, 1_000 + r) + worker;
+                        Nd4j.getRandom().setSeed(roundSeed); // dropout masks: reproducible for a seed and worker count
+                        int fitted = 0;
+                        for (DataSet ds : chunks.get(order[r]).minibatches(batchSize, new Random(roundSeed))) {
+                            for (TrainingHook h : hooks) h.preUpdate(ds, net);
+                            net.fit(ds);
+                            for (TrainingHook h : hooks) h.postUpdate(ds, net);
+                            fitted++;
+                        }
+                        mine = new RoundState(net.params().dup().data().asFloat(), state.updaterState.length == 0
+                                ? new float[0] : net.getUpdater().getStateViewArray().dup().data().asFloat(),
+                                net.score(), fitted);
+                    }
+                    List<RoundState> all = new ArrayList<>();
+                    for (String message : BarrierSync.allGather(context, mine.encode())) all.add(RoundState.decode(message));
+                    RoundState averaged = RoundState.average(all);
+                    if (averaged != null) {
+                        steps += averaged.steps;
+                        state = averaged;
+                    }
+                }
+                WorkerNetworks.give(runId, worker, net);
+                net = null;
+                // every worker holds the same average; one returns it
+                return worker == 0 ? List.of(new RoundState(state.params, state.updaterState, state.score, steps))
+                        .iterator() : Collections.emptyIterator();
+            } finally {
+                if (net != null) net.close(); // failed: never reuse a network in an unknown state
+            }
+        }
+
+        private void set(MultiLayerNetwork net, RoundState state, int iteration) {
+            net.setParams(Nd4j.createFromArray(state.params).reshape(1, state.params.length));
+            if (state.updaterState.length > 0) {
+                net.getUpdater().setStateViewArray(net,
+                        Nd4j.createFromArray(state.updaterState).reshape(1, state.updaterState.length), false);
+            }
+            net.getLayerWiseConfigurations().setIterationCount(iteration);
+            net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
+            if (!Double.isNaN(learningRate)) net.setLearningRate(learningRate);
+        }
+    }
+
+    private static int[] permutation(int n, Random random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}

@@ -1,0 +1,124 @@
+package io.sparkneural.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Rows of minibatches as flat float arrays, example after example ('c' order): what a training partition caches.
+ *
+ * <p>Why not ND4J's {@code DataSet}: serialized (Kryo or Java) a DataSet's arrays are written and read one element
+ * at a time through ND4J's stream format, and re-cutting minibatches goes through several native ops per array;
+ * a round spent more time there than fitting. Flat arrays serialize in bulk, are sized correctly by Spark's memory
+ * accounting (the DataSet's data lives off-heap, invisible to it), and rows are regrouped by plain array copies.
+ */
+final class RowChunk implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final int rows;
+    private final long[] featureShape; // per example, without the leading example dimension
+    private final long[] labelShape;
+    private final float[] features;
+    private final float[] labels;
+    private final float[] featureMask; // null without masks; per example: timesteps
+    private final float[] labelMask;
+    private final long[] featureMaskShape;
+    private final long[] labelMaskShape;
+
+    private RowChunk(int rows, long[] featureShape, long[] labelShape, float[] features, float[] labels,
+                     float[] featureMask, float[] labelMask, long[] featureMaskShape, long[] labelMaskShape) {
+        this.rows = rows;
+        this.featureShape = featureShape;
+        this.labelShape = labelShape;
+        this.features = features;
+        this.labels = labels;
+        this.featureMask = featureMask;
+        this.labelMask = labelMask;
+        this.featureMaskShape = featureMaskShape;
+        this.labelMaskShape = labelMaskShape;
+    }
+
+    /** One minibatch's rows. */
+    static RowChunk of(DataSet ds) {
+        int n = ds.numExamples();
+        INDArray fm = ds.getFeaturesMaskArray();
+        INDArray lm = ds.getLabelsMaskArray();
+        return new RowChunk(n, perExample(ds.getFeatures()), perExample(ds.getLabels()), flat(ds.getFeatures()),
+                flat(ds.getLabels()), fm == null ? null : flat(fm), lm == null ? null : flat(lm),
+                fm == null ? null : perExample(fm), lm == null ? null : perExample(lm));
+    }
+
+    /** The rows of several chunks of the same shapes, in order. */
+    static RowChunk concat(List<RowChunk> parts) {
+        if (parts.isEmpty()) return null;
+        RowChunk first = parts.get(0);
+        int n = 0;
+        for (RowChunk p : parts) n += p.rows;
+        return new RowChunk(n, first.featureShape, first.labelShape, join(parts, c -> c.features),
+                join(parts, c -> c.labels), first.featureMask == null ? null : join(parts, c -> c.featureMask),
+                first.labelMask == null ? null : join(parts, c -> c.labelMask), first.featureMaskShape,
+                first.labelMaskShape);
+    }
+
+    /**
+     * The rows cut into minibatches of at most {@code batchSize}, in a random order when {@code random} is given,
+     * else in stored order.
+     */
+    List<DataSet> minibatches(int batchSize, Random random) {
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) order[i] = i;
+        if (random != null) {
+            for (int i = rows - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        List<DataSet> batches = new ArrayList<>((rows + batchSize - 1) / batchSize);
+        for (int start = 0; start < rows; start += batchSize) {
+            int[] picked = Arrays.copyOfRange(order, start, Math.min(rows, start + batchSize));
+            batches.add(new DataSet(gather(features, featureShape, picked), gather(labels, labelShape, picked),
+                    featureMask == null ? null : gather(featureMask, featureMaskShape, picked),
+                    labelMask == null ? null : gather(labelMask, labelMaskShape, picked)));
+        }
+        return batches;
+    }
+
+    private INDArray gather(float[] source, long[] shape, int[] picked) {
+        int width = source.length / rows;
+        float[] out = new float[picked.length * width];
+        for (int i = 0; i < picked.length; i++) System.arraycopy(source, picked[i] * width, out, i * width, width);
+        long[] full = new long[shape.length + 1];
+        full[0] = picked.length;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        return Nd4j.createFromArray(out).reshape('c', full);
+    }
+
+    private static long[] perExample(INDArray a) {
+        return Arrays.copyOfRange(a.shape(), 1, a.rank());
+    }
+
+    private static float[] flat(INDArray a) {
+        return a.dup('c').data().asFloat();
+    }
+
+    private static float[] join(List<RowChunk> parts, java.util.function.Function<RowChunk, float[]> field) {
+        int length = 0;
+        for (RowChunk p : parts) length += field.apply(p).length;
+        float[] out = new float[length];
+        int at = 0;
+        for (RowChunk p : parts) {
+            float[] f = field.apply(p);
+            System.arraycopy(f, 0, out, at, f.length);
+            at += f.length;
+        }
+        return out;
+    }
+}
