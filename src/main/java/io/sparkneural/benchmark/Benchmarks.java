@@ -128,7 +128,7 @@ public final class Benchmarks {
         .option("cnn-epochs", "1", "epochs of the CNN (spark-neural and plain DL4J)")
         .option("batch-size", "32", "minibatch size of the MLP (per worker for spark-neural)")
         .option("cnn-batch-size", "32", "minibatch size of the CNN (per worker for spark-neural)")
-        .option("averaging-frequency", "5", "spark-neural's minibatches per worker between averaging rounds")
+        .option("averaging-frequency", "20", "spark-neural's minibatches per worker between averaging rounds")
         .option("learning-rate", "1e-3", "Adam's learning rate, for every contender that uses Adam")
         .option("plain-threads", "1,2", "ND4J thread counts for the plain DL4J baselines, one run each")
         .option("train-limit", "0", "use only the first N training images (0 = all 60000)")

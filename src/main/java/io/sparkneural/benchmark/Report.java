@@ -82,8 +82,26 @@ final class Report {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(path, markdown(), StandardCharsets.UTF_8);
+    // the analysis and the GPU figures (from submit/gpu-check.sh on a GPU machine) are written by hand: keep them
+    String kept = "";
+    if (Files.exists(path)) {
+      String old = Files.readString(path, StandardCharsets.UTF_8);
+      int at = -1;
+      for (String heading : KEPT_SECTIONS) {
+        int i = old.indexOf(heading);
+        if (i >= 0 && (at < 0 || i < at)) {
+          at = i;
+        }
+      }
+      if (at >= 0) {
+        kept = System.lineSeparator() + old.substring(at);
+      }
+    }
+    Files.writeString(path, markdown() + kept, StandardCharsets.UTF_8);
   }
+
+  /** Headings of the hand-written sections a rewrite keeps: from the first found to the end of the file. */
+  static final List<String> KEPT_SECTIONS = List.of("## Analysis", "## GPU (CUDA backend)");
 
   /** A row of cells. */
   static List<String> row(String... cells) {

@@ -92,7 +92,7 @@ public final class MnistJob {
         .option("epochs", "10", "passes over the training data")
         .option("batch-size", "32", "minibatch size per worker")
         .option("workers", "2", "parallel training workers (also the data's partitions)")
-        .option("averaging-frequency", "5", "minibatches each worker fits between parameter averaging rounds")
+        .option("averaging-frequency", "20", "minibatches each worker fits between parameter averaging rounds")
         .option("learning-rate", "1e-3", "Adam's learning rate")
         .option("train-limit", "0", "use only the first N training images (0 = all 60000)")
         .option("test-limit", "0", "use only the first N test images (0 = all 10000)")

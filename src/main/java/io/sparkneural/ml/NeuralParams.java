@@ -132,7 +132,7 @@ public interface NeuralParams extends Params {
         setDefault(optimizer(), "adam");
         setDefault(epochs(), 10);
         setDefault(batchSize(), 32);
-        setDefault(averagingFrequency(), 5);
+        setDefault(averagingFrequency(), 20);
         setDefault(numWorkers(), 0);
         setDefault(prefetchBatches(), 0);
         setDefault(storageLevel(), "MEMORY_ONLY_SER");

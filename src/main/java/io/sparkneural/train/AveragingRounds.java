@@ -56,7 +56,6 @@ final class AveragingRounds implements EpochEngine {
     private final int rounds;
     private final long rows;
     private final MultiLayerNetwork net;
-    private final String runId = java.util.UUID.randomUUID().toString();
     private final Broadcast<String> configuration;
 
     AveragingRounds(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<DataSet> minibatches,
@@ -139,7 +138,7 @@ final class AveragingRounds implements EpochEngine {
         Broadcast<RoundState> start = sc.broadcast(new RoundState(net.params().dup().data().asFloat(),
                 updater == null ? new float[0] : updater.dup().data().asFloat(), Double.NaN, 0));
         try {
-            EpochWorker worker = new EpochWorker(runId, configuration, start, hooks, batchSize, seed, epoch, rounds,
+            EpochWorker worker = new EpochWorker(configuration, start, hooks, batchSize, seed, epoch, rounds,
                     net.getLayerWiseConfigurations().getIterationCount(), learningRate);
             List<RoundState> results = new JavaRDD<>(shards.rdd().barrier().mapPartitions(new Barrier(worker), false,
                     ClassTag$.MODULE$.apply(RoundState.class)), ClassTag$.MODULE$.apply(RoundState.class)).collect();
@@ -163,7 +162,6 @@ final class AveragingRounds implements EpochEngine {
     public void close() {
         shards.unpersist(false);
         configuration.destroy();
-        WorkerNetworks.release(runId); // in local mode the workers' networks live in this JVM
         net.close();
     }
 
@@ -270,7 +268,6 @@ final class AveragingRounds implements EpochEngine {
     /** One worker's epoch: its chunks in a seeded order, averaging with the other workers after each. */
     private static final class EpochWorker
             implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<List<RowChunk>>, RoundState> {
-        private final String runId;
         private final Broadcast<String> configuration;
         private final Broadcast<RoundState> start;
         private final List<TrainingHook> hooks;
@@ -281,9 +278,8 @@ final class AveragingRounds implements EpochEngine {
         private final int iteration;
         private final double learningRate;
 
-        EpochWorker(String runId, Broadcast<String> configuration, Broadcast<RoundState> start, List<TrainingHook> hooks,
+        EpochWorker(Broadcast<String> configuration, Broadcast<RoundState> start, List<TrainingHook> hooks,
                     int batchSize, long seed, int epoch, int rounds, int iteration, double learningRate) {
-            this.runId = runId;
             this.configuration = configuration;
             this.start = start;
             this.hooks = hooks;
@@ -302,7 +298,10 @@ final class AveragingRounds implements EpochEngine {
             List<RowChunk> chunks = shard.hasNext() ? shard.next() : List.of();
             GpuAssignment.apply(); // before any ND4J array: this worker runs on the GPU Spark gave the task, if any
             int[] order = permutation(chunks.size(), new Random(mix(seed, epoch, worker)));
-            MultiLayerNetwork net = WorkerNetworks.take(runId, worker, configuration.value());
+            // a network for this epoch's task, built and closed on the task's thread: DL4J networks keep arrays from
+            // the thread-local workspaces of the thread that last ran them, so they are not handed between threads
+            MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
+            net.init();
             try {
                 RoundState state = start.value();
                 int steps = 0;
@@ -331,13 +330,11 @@ final class AveragingRounds implements EpochEngine {
                         state = averaged;
                     }
                 }
-                WorkerNetworks.give(runId, worker, net);
-                net = null;
                 // every worker holds the same average; one returns it
                 return worker == 0 ? List.of(new RoundState(state.params, state.updaterState, state.score, steps))
                         .iterator() : Collections.emptyIterator();
             } finally {
-                if (net != null) net.close(); // failed: never reuse a network in an unknown state
+                net.close();
             }
         }
 
