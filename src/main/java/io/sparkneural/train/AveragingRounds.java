@@ -133,7 +133,7 @@ final class AveragingRounds implements EpochEngine {
     }
 
     @Override
-    public double fitEpoch(int epoch, double learningRate, ExactSplitTrainingMaster.RoundListener onRound) {
+    public double fitEpoch(int epoch, double learningRate, EpochEngine.RoundListener onRound) {
         INDArray updater = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
         Broadcast<RoundState> start = sc.broadcast(new RoundState(net.params().dup().data().asFloat(),
                 updater == null ? new float[0] : updater.dup().data().asFloat(), Double.NaN, 0));

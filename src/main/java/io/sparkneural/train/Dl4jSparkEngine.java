@@ -67,7 +67,7 @@ final class Dl4jSparkEngine implements EpochEngine {
     }
 
     @Override
-    public double fitEpoch(int epoch, double learningRate, ExactSplitTrainingMaster.RoundListener onRound) {
+    public double fitEpoch(int epoch, double learningRate, EpochEngine.RoundListener onRound) {
         if (!Double.isNaN(learningRate)) net.getNetwork().setLearningRate(learningRate);
         master.startEpoch(epoch, onRound);
         net.fit(data);

@@ -10,6 +10,11 @@ import org.nd4j.linalg.dataset.DataSet;
  * dl4j-spark's training master ({@link Dl4jSparkEngine}); the benchmark measures them side by side.
  */
 interface EpochEngine extends AutoCloseable {
+    /** Told after each averaging round (1-based round, rounds in the epoch). */
+    interface RoundListener {
+        void onRoundEnd(int round, int rounds);
+    }
+
     /** The driver's network: the averaged state after each round, where schedules set the learning rate. */
     MultiLayerNetwork network();
 
@@ -24,7 +29,7 @@ interface EpochEngine extends AutoCloseable {
      *
      * @param learningRate the epoch's rate from the schedule, or NaN to keep the configured one
      */
-    double fitEpoch(int epoch, double learningRate, ExactSplitTrainingMaster.RoundListener onRound);
+    double fitEpoch(int epoch, double learningRate, RoundListener onRound);
 
     @Override
     void close();

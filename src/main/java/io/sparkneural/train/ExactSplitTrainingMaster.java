@@ -44,16 +44,11 @@ import java.util.Random;
  * The items split are the paths of the exported minibatch files, so collecting them moves no training data.
  */
 final class ExactSplitTrainingMaster extends ParameterAveragingTrainingMaster {
-    /** Told after each averaging round (1-based round, rounds in the epoch). */
-    interface RoundListener {
-        void onRoundEnd(int round, int rounds);
-    }
-
     private final long seed;
     private final int batchSize;
     private Random rng;
     private int[] stepsPerRound = new int[0];
-    private transient RoundListener roundListener;
+    private transient EpochEngine.RoundListener roundListener;
 
     ExactSplitTrainingMaster(Builder builder, int batchSize, long seed) {
         super(builder);
@@ -66,7 +61,7 @@ final class ExactSplitTrainingMaster extends ParameterAveragingTrainingMaster {
      * Called before each epoch. The epoch's shuffles and dropout seeds derive from (seed, epoch) alone, so a run
      * resumed at an epoch continues exactly as an uninterrupted one.
      */
-    void startEpoch(int epoch, RoundListener listener) {
+    void startEpoch(int epoch, EpochEngine.RoundListener listener) {
         this.rng = new Random(seed * 1_000_003L + epoch);
         this.roundListener = listener;
     }
