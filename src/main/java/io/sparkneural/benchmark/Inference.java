@@ -1,5 +1,6 @@
 package io.sparkneural.benchmark;
 
+import io.sparkneural.network.NetworkMemory;
 import io.sparkneural.ml.NeuralClassificationModel;
 import java.util.ArrayList;
 import org.apache.spark.ml.param.ParamMap;
@@ -43,7 +44,7 @@ final class Inference {
         try {
           return best(() -> plainOutput(net, test, 1024));
         } finally {
-          net.close();
+          NetworkMemory.release(net);
         }
       });
       double rate = rows / seconds;

@@ -1,5 +1,6 @@
 package io.sparkneural.benchmark;
 
+import io.sparkneural.network.NetworkMemory;
 import io.sparkneural.network.NetworkFactory;
 import io.sparkneural.network.OutputContract;
 import io.sparkneural.network.Task;
@@ -61,7 +62,7 @@ final class PlainDl4j {
       return new TrainingRun("plain DL4J", threads + (threads == 1 ? " thread" : " threads") + ", batch " + batchSize,
           train.rows(), curve, seconds, seconds, curve.get(curve.size() - 1).testAccuracy());
     } finally {
-      net.close();
+      NetworkMemory.release(net);
     }
   }
 

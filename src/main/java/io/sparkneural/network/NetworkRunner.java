@@ -50,7 +50,7 @@ public final class NetworkRunner implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            net.close();
+            NetworkMemory.release(net);
         }
     }
 }

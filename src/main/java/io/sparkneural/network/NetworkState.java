@@ -75,7 +75,7 @@ public final class NetworkState implements Serializable {
         try {
             return net.numParams();
         } finally {
-            net.close();
+            NetworkMemory.release(net);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sparkneural.train;
 
+import io.sparkneural.network.NetworkMemory;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
@@ -38,7 +39,8 @@ import java.util.Random;
  * writes every minibatch to a file and reloads its round's minibatches from there. On the seed MLP (MNIST subset,
  * 2 workers, averaging every 5) dl4j-spark's master ran at 2.5k samples/s, a job per round with cached minibatches
  * at 3.5k, this at the figure in BENCHMARKS.md (which measures the engines side by side). A failed task fails the
- * whole barrier stage, which Spark reruns from the epoch's starting state: nothing is lost or counted twice.
+ * whole barrier job, which runs again from the epoch's starting state (see runEpoch): nothing is lost or counted
+ * twice.
  *
  * <p>Data layout: minibatch {@code i} belongs to worker {@code i % workers}; each worker's minibatches are grouped
  * in order into chunks of {@code averagingFrequency} ({@link RowChunk}s), one Spark partition per worker, cached
@@ -47,6 +49,7 @@ import java.util.Random;
  * resuming at an epoch continues exactly as an uninterrupted run would.
  */
 final class AveragingRounds implements EpochEngine {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AveragingRounds.class);
     private final JavaSparkContext sc;
     private final int workers;
     private final int batchSize;
@@ -140,9 +143,7 @@ final class AveragingRounds implements EpochEngine {
         try {
             EpochWorker worker = new EpochWorker(configuration, start, hooks, batchSize, seed, epoch, rounds,
                     net.getLayerWiseConfigurations().getIterationCount(), learningRate);
-            List<RoundState> results = new JavaRDD<>(shards.rdd().barrier().mapPartitions(new Barrier(worker), false,
-                    ClassTag$.MODULE$.apply(RoundState.class)), ClassTag$.MODULE$.apply(RoundState.class)).collect();
-            RoundState end = results.get(0);
+            RoundState end = runEpoch(worker, epoch);
             net.setParams(Nd4j.createFromArray(end.params).reshape(1, end.params.length));
             if (end.updaterState.length > 0) {
                 net.getUpdater().setStateViewArray(net,
@@ -158,11 +159,37 @@ final class AveragingRounds implements EpochEngine {
         }
     }
 
+    /**
+     * Runs the epoch's barrier job, again from the epoch's starting state when it fails on a cluster.
+     *
+     * <p>Why here and not by Spark: Spark reruns a failed barrier stage only when it is a shuffle map stage; a
+     * barrier result stage, as this job is, is aborted ("Could not recover from a failed barrier ResultStage"), so one
+     * executor lost in the middle of an epoch would end the whole fit. Every attempt starts from the same broadcast
+     * state and only a finished attempt's result is kept: nothing is lost or counted twice. Local mode does not
+     * retry, as Spark's own local mode does not retry tasks: a failure there would fail again.
+     */
+    private RoundState runEpoch(EpochWorker worker, int epoch) {
+        int attempts = sc.master().matches("local(\\[[^,\\]]*\\])?") ? 1
+                : Math.max(1, sc.getConf().getInt("spark.stage.maxConsecutiveAttempts", 4));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new JavaRDD<>(shards.rdd().barrier().mapPartitions(new Barrier(worker), false,
+                        ClassTag$.MODULE$.apply(RoundState.class)), ClassTag$.MODULE$.apply(RoundState.class))
+                        .collect().get(0);
+            } catch (Exception e) { // Scala's SparkException, undeclared
+                if (!(e instanceof org.apache.spark.SparkException) || attempt >= attempts) throw e;
+                LOG.warn("epoch {}: the training job failed ({}); running the epoch again from its starting state, "
+                        + "attempt {} of {} (spark.stage.maxConsecutiveAttempts)", epoch,
+                        e.getMessage().lines().findFirst().orElse(""), attempt + 1, attempts);
+            }
+        }
+    }
+
     @Override
     public void close() {
         shards.unpersist(false);
         configuration.destroy();
-        net.close();
+        NetworkMemory.release(net);
     }
 
     static long mix(long seed, long a, long b) {
@@ -334,7 +361,7 @@ final class AveragingRounds implements EpochEngine {
                 return worker == 0 ? List.of(new RoundState(state.params, state.updaterState, state.score, steps))
                         .iterator() : Collections.emptyIterator();
             } finally {
-                net.close();
+                NetworkMemory.release(net);
             }
         }
 

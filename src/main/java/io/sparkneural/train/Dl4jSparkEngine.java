@@ -1,5 +1,6 @@
 package io.sparkneural.train;
 
+import io.sparkneural.network.NetworkMemory;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -78,6 +79,6 @@ final class Dl4jSparkEngine implements EpochEngine {
     public void close() {
         master.deleteTempFiles(sc);
         data.unpersist(false);
-        net.getNetwork().close();
+        NetworkMemory.release(net.getNetwork());
     }
 }

@@ -1,5 +1,6 @@
 package io.sparkneural.train;
 
+import io.sparkneural.network.NetworkMemory;
 import io.sparkneural.network.NetworkState;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -74,7 +75,7 @@ final class EpochEvaluation {
                             }
                         }
                     } finally {
-                        net.close();
+                        NetworkMemory.release(net);
                     }
                 }
                 return Collections.singletonList(p).iterator();
