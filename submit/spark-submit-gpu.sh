@@ -7,8 +7,8 @@
 #   submit/spark-submit-gpu.sh k8s://https://api.example:6443 [job arguments...]
 #
 # Needs: SPARK_HOME (Spark 3.5, Scala 2.12, on Java 17); the application jar built with the CUDA backend,
-# `mvn -B -Pcuda package` -> target/spark-neural-*-jar-with-dependencies.jar (the uber-jar comes with issue 5; until
-# then set APP_JAR to a jar that holds spark-neural and its dependencies). Environment: APP_JAR, MAIN_CLASS
+# `mvn -B -Pdist,cuda -Djavacpp.platform=linux-x86_64 -DskipTests package` -> target/spark-neural-*-dist.jar (or set
+# APP_JAR). Environment: APP_JAR, MAIN_CLASS
 # (io.sparkneural.examples.MnistJob), EXECUTORS (2), GPUS_PER_EXECUTOR (4), K8S_IMAGE (Kubernetes: an image with
 # Java 17, Spark 3.5, the NVIDIA container runtime and CUDA 11.x libraries, or a -Pcuda-redist jar),
 # K8S_NAMESPACE (default), YARN_QUEUE (default).
@@ -27,8 +27,8 @@ shift
 executors="${EXECUTORS:-2}"
 gpus="${GPUS_PER_EXECUTOR:-4}"
 main_class="${MAIN_CLASS:-io.sparkneural.examples.MnistJob}"
-app_jar="${APP_JAR:-$(ls target/spark-neural-*-jar-with-dependencies.jar 2>/dev/null | head -1 || true)}"
-[ -n "$app_jar" ] || { echo "no application jar: build it with -Pcuda (issue 5 adds the uber-jar) or set APP_JAR" >&2; exit 2; }
+app_jar="${APP_JAR:-$(ls target/spark-neural-*-dist.jar 2>/dev/null | head -1 || true)}"
+[ -n "$app_jar" ] || { echo "no application jar: build it with mvn -B -Pdist,cuda -Djavacpp.platform=linux-x86_64 -DskipTests package, or set APP_JAR" >&2; exit 2; }
 
 args=(--master "$master" --class "$main_class"
       --properties-file conf/spark-gpu.conf

@@ -18,20 +18,27 @@ public final class JobOptions {
     }
   }
 
-  private record Option(String name, String defaultValue, String description, boolean flag) {}
+  private record Option(String name, String defaultValue, String description, boolean flag, boolean repeated) {}
 
   private final Map<String, Option> options = new LinkedHashMap<>();
   private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, java.util.List<String>> lists = new LinkedHashMap<>();
 
   /** Declares {@code --name value}, worth {@code defaultValue} when not given. */
   public JobOptions option(String name, String defaultValue, String description) {
-    options.put(name, new Option(name, defaultValue, description, false));
+    options.put(name, new Option(name, defaultValue, description, false, false));
     return this;
   }
 
   /** Declares the flag {@code --name}, false unless given. */
   public JobOptions flag(String name, String description) {
-    options.put(name, new Option(name, "false", description, true));
+    options.put(name, new Option(name, "false", description, true, false));
+    return this;
+  }
+
+  /** Declares {@code --name value} that may be given any number of times; see {@link #strings}. */
+  public JobOptions repeated(String name, String description) {
+    options.put(name, new Option(name, "", description, false, true));
     return this;
   }
 
@@ -68,7 +75,11 @@ public final class JobOptions {
       } else {
         throw new UsageException("option --" + name + " needs a value");
       }
-      values.put(name, value);
+      if (option.repeated()) {
+        lists.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
+      } else {
+        values.put(name, value);
+      }
     }
     return this;
   }
@@ -80,6 +91,11 @@ public final class JobOptions {
       throw new IllegalArgumentException("undeclared option --" + name);
     }
     return values.getOrDefault(name, option.defaultValue());
+  }
+
+  /** Every value given for a repeated option, in order. */
+  public java.util.List<String> strings(String name) {
+    return lists.getOrDefault(name, java.util.List.of());
   }
 
   /** Whether the flag was given. */
@@ -168,7 +184,7 @@ public final class JobOptions {
     text.append("Options:").append(System.lineSeparator());
     for (Option option : options.values()) {
       String left = option.flag() ? "--" + option.name() : "--" + option.name() + " <value>";
-      String def = option.flag() ? "" : " (default: " + option.defaultValue() + ")";
+      String def = option.flag() || option.repeated() ? "" : " (default: " + option.defaultValue() + ")";
       text.append(String.format(Locale.ROOT, "  %-30s %s%s%n", left, option.description(), def));
     }
     text.append(String.format(Locale.ROOT, "  %-30s %s%n", "--help", "print this help and exit"));

@@ -21,6 +21,34 @@ public final class JobSupport {
     return builder.getOrCreate();
   }
 
+  /** What a job does with its session. */
+  @FunctionalInterface
+  public interface SessionWork {
+    void run(SparkSession spark) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} in the session {@code session} makes, stops the session, and gives the exit code: 0; 2 when
+   * {@code badInput} holds for the failure (a wrong configuration or data: the user can fix it); else 1. A failure
+   * is reported on {@code err} as one line starting with {@code error:}.
+   */
+  public static int runInSession(java.util.function.Supplier<SparkSession> session, SessionWork work,
+      java.util.function.Predicate<Throwable> badInput, java.io.PrintStream err) {
+    SparkSession spark = null;
+    try {
+      spark = session.get();
+      work.run(spark);
+      return 0;
+    } catch (Exception | LinkageError e) {
+      err.println("error: " + oneLine(e));
+      return badInput.test(e) ? 2 : 1;
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+  }
+
   /** The exception's message on one line (Spark's messages carry a remote stack trace after the first line). */
   public static String oneLine(Throwable e) {
     String message = e.getMessage();

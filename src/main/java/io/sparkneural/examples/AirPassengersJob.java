@@ -78,24 +78,16 @@ public final class AirPassengersJob {
       err.println("error: " + e.getMessage());
       return 2;
     }
-    SparkSession spark = null;
-    try {
-      double[] series = read(s.data());
-      if (series.length < TRAIN_MONTHS + SEASON) {
-        throw new IllegalArgumentException("the series has " + series.length + " values; the job needs at least "
-            + (TRAIN_MONTHS + SEASON) + " (120 to train on, then the months to forecast)");
-      }
-      spark = JobSupport.session("spark-neural airline passengers LSTM", s.master(), s.ui());
-      forecast(spark, series, s, out);
-      return 0;
-    } catch (Exception | LinkageError e) {
-      err.println("error: " + JobSupport.oneLine(e));
-      return 1;
-    } finally {
-      if (spark != null) {
-        spark.stop();
-      }
-    }
+    Settings settings = s;
+    return JobSupport.runInSession(
+        () -> JobSupport.session("spark-neural airline passengers LSTM", settings.master(), settings.ui()), spark -> {
+          double[] series = read(settings.data());
+          if (series.length < TRAIN_MONTHS + SEASON) {
+            throw new IllegalArgumentException("the series has " + series.length + " values; the job needs at least "
+                + (TRAIN_MONTHS + SEASON) + " (120 to train on, then the months to forecast)");
+          }
+          forecast(spark, series, settings, out);
+        }, e -> false, err);
   }
 
   /** The values of the CSV's last column, in file order. */

@@ -67,21 +67,10 @@ public final class MnistJob {
       err.println("error: " + e.getMessage());
       return 2;
     }
-    SparkSession spark = null;
-    try {
-      printHeader(settings, out);
-      Path dir = Mnist.ensureAvailable(settings.dataDir());
-      spark = session(settings);
-      train(spark, dir, settings, out);
-      return 0;
-    } catch (Exception | LinkageError e) {
-      err.println("error: " + JobSupport.oneLine(e));
-      return 1;
-    } finally {
-      if (spark != null) {
-        spark.stop();
-      }
-    }
+    printHeader(settings, out);
+    Settings s = settings;
+    return JobSupport.runInSession(() -> session(s), spark -> train(spark, Mnist.ensureAvailable(s.dataDir()), s, out),
+        e -> false, err);
   }
 
   private static JobOptions declareOptions() {

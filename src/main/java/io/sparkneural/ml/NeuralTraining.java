@@ -106,6 +106,7 @@ final class NeuralTraining {
                 listeners.add(0, new ConsoleProgress(System.out, p.uid(), p.getVerbose() == 1 && System.console() != null));
             }
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+            io.sparkneural.train.MemoryPreflight.check(sc, conf, layout.shape(), settings, output.labelWidth());
             String fingerprint = fingerprint(p, spec, layout.shape(), sc) + "; data=" + dataSignature(facts, validationRows);
             CheckpointStore checkpoints = null;
             CheckpointStore.Checkpoint resumeFrom = null;

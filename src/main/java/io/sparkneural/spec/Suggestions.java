@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean" suggestions for misspelt names. */
-final class Suggestions {
+public final class Suggestions {
 
     /** Farther than this, a suggestion is more likely to confuse than help. */
     static final int MAX_DISTANCE = 2;
@@ -28,7 +28,7 @@ final class Suggestions {
     }
 
     /** Levenshtein distance: insertions, deletions and substitutions needed to turn one into the other. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
