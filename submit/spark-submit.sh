@@ -50,7 +50,7 @@ case "$master" in
   spark://*)
     # client mode: the driver runs here and reads the configuration from this folder
     args+=(--deploy-mode client --total-executor-cores "$((executors * cores))")
-    [ "$job" = train ] && job_args=(--config "$config" "${job_args[@]}")
+    if [ "$job" = train ]; then job_args=(--config "$config" "${job_args[@]}"); fi
     ;;
   yarn)
     # cluster mode: the driver runs in YARN; the configuration travels with --files into its working directory
