@@ -60,6 +60,7 @@ final class AveragingRounds implements EpochEngine {
     private final long rows;
     private final MultiLayerNetwork net;
     private final Broadcast<String> configuration;
+    private final RoundProgress progress;
 
     AveragingRounds(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<DataSet> minibatches,
                     TrainingSettings settings, int workers, List<TrainingHook> hooks) {
@@ -103,6 +104,16 @@ final class AveragingRounds implements EpochEngine {
         this.net = new MultiLayerNetwork(conf.clone()); // training advances its iteration count
         this.net.init();
         this.configuration = sc.broadcast(conf.toJson());
+        this.progress = startProgress(sc);
+    }
+
+    private static RoundProgress startProgress(JavaSparkContext sc) {
+        try {
+            return new RoundProgress(sc.getConf().get("spark.driver.host", "127.0.0.1"));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.info("no live round progress ({}); rounds are reported when each epoch ends", e.toString());
+            return null;
+        }
     }
 
     /**
@@ -142,7 +153,9 @@ final class AveragingRounds implements EpochEngine {
                 updater == null ? new float[0] : updater.dup().data().asFloat(), Double.NaN, 0));
         try {
             EpochWorker worker = new EpochWorker(configuration, start, hooks, batchSize, seed, epoch, rounds,
-                    net.getLayerWiseConfigurations().getIterationCount(), learningRate);
+                    net.getLayerWiseConfigurations().getIterationCount(), learningRate,
+                    progress == null ? null : progress.address());
+            if (progress != null) progress.startEpoch(epoch, onRound);
             RoundState end = runEpoch(worker, epoch);
             net.setParams(Nd4j.createFromArray(end.params).reshape(1, end.params.length));
             if (end.updaterState.length > 0) {
@@ -152,7 +165,11 @@ final class AveragingRounds implements EpochEngine {
             // the count that drives Adam's bias correction and schedules advances by the steps actually taken
             var conf = net.getLayerWiseConfigurations();
             conf.setIterationCount(conf.getIterationCount() + end.steps);
-            for (int r = 1; r <= rounds; r++) onRound.onRoundEnd(r, rounds);
+            if (progress != null) {
+                progress.finishEpoch(rounds);
+            } else {
+                for (int r = 1; r <= rounds; r++) onRound.onRoundEnd(r, rounds);
+            }
             return end.score;
         } finally {
             start.destroy();
@@ -189,6 +206,7 @@ final class AveragingRounds implements EpochEngine {
     public void close() {
         shards.unpersist(false);
         configuration.destroy();
+        if (progress != null) progress.close();
         NetworkMemory.release(net);
     }
 
@@ -304,9 +322,12 @@ final class AveragingRounds implements EpochEngine {
         private final int rounds;
         private final int iteration;
         private final double learningRate;
+        private final RoundProgress.Address progress;
 
         EpochWorker(Broadcast<String> configuration, Broadcast<RoundState> start, List<TrainingHook> hooks,
-                    int batchSize, long seed, int epoch, int rounds, int iteration, double learningRate) {
+                    int batchSize, long seed, int epoch, int rounds, int iteration, double learningRate,
+                    RoundProgress.Address progress) {
+            this.progress = progress;
             this.configuration = configuration;
             this.start = start;
             this.hooks = hooks;
@@ -329,6 +350,7 @@ final class AveragingRounds implements EpochEngine {
             // the thread-local workspaces of the thread that last ran them, so they are not handed between threads
             MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
             net.init();
+            RoundProgress.Sender sender = new RoundProgress.Sender(worker == 0 ? progress : null);
             try {
                 RoundState state = start.value();
                 int steps = 0;
@@ -356,11 +378,13 @@ final class AveragingRounds implements EpochEngine {
                         steps += averaged.steps;
                         state = averaged;
                     }
+                    sender.roundEnd(epoch, r + 1, rounds);
                 }
                 // every worker holds the same average; one returns it
                 return worker == 0 ? List.of(new RoundState(state.params, state.updaterState, state.score, steps))
                         .iterator() : Collections.emptyIterator();
             } finally {
+                sender.close();
                 NetworkMemory.release(net);
             }
         }

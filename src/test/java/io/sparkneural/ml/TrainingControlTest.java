@@ -142,6 +142,35 @@ class TrainingControlTest extends SparkTestBase {
     }
 
     @Test
+    void roundsArriveWhileTheEpochRuns() {
+        List<long[]> heard = java.util.Collections.synchronizedList(new ArrayList<>()); // {epoch, round, total, nanos}
+        List<EpochRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
+        new NeuralClassifier().setLayers("dense(16, relu) dense(3, softmax)").setEpochs(2).setBatchSize(8)
+                .setNumWorkers(2).setAveragingFrequency(2).setTrackTrainingLoss(false).setVerbose(0)
+                .addTrainingListener(new TrainingListener() {
+                    @Override public void onRoundEnd(int epoch, int round, int total) {
+                        heard.add(new long[]{epoch, round, total, System.nanoTime()});
+                    }
+                    @Override public void onEpochEnd(EpochRecord record) { records.add(record); }
+                })
+                .fit(frame(blobs(3000, 3, 4, 5), 2));
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            int e = epoch;
+            List<long[]> mine = heard.stream().filter(h -> h[0] == e).toList();
+            int total = (int) mine.get(0)[2];
+            assertTrue(total > 20, "rounds per epoch " + total);
+            // every round once, in order
+            assertEquals(java.util.stream.IntStream.rangeClosed(1, total).boxed().toList(),
+                    mine.stream().map(h -> (int) h[1]).toList());
+            // live: the rounds are spread over the epoch, not all told at its end
+            double spreadSeconds = (mine.get(total - 1)[3] - mine.get(0)[3]) / 1e9;
+            double epochSeconds = records.get(epoch - 1).seconds();
+            assertTrue(spreadSeconds > 0.25 * epochSeconds, "rounds of epoch " + epoch + " came within "
+                    + spreadSeconds + " s of an epoch of " + epochSeconds + " s");
+        }
+    }
+
+    @Test
     void monitorAndValidationSettingsAreChecked() {
         Dataset<Row> data = frame(blobs(50, 2, 2, 1), 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NeuralClassifier()
