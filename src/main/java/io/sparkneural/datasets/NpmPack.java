@@ -95,8 +95,10 @@ final class NpmPack {
   }
 
   private static void kill(Process process) throws IOException {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    // the parent first, then its children: a shell parent that outlives a child prints "Killed" into the output
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
     try {
       process.waitFor(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
