@@ -68,22 +68,8 @@ public final class JobConfig {
     }
   }
 
-  /** A configuration from HOCON text (for tests and for building one in code). */
-  public static JobConfig parse(String hocon) throws BadConfig {
-    try {
-      return new JobConfig(ConfigFactory.parseString(hocon).resolveWith(ConfigFactory.systemEnvironment()), "text");
-    } catch (ConfigException e) {
-      throw new BadConfig(oneLine(e));
-    }
-  }
-
   private static String oneLine(ConfigException e) {
     return e.getMessage().replace('\n', ' ');
-  }
-
-  /** Where the configuration came from, for messages. */
-  public String origin() {
-    return origin;
   }
 
   public boolean has(String key) {
