@@ -137,7 +137,8 @@ public final class TrainJob {
     metrics.put("model", spec.pipeline().model());
     metrics.put("train_rows", trainRows);
     metrics.put("train_seconds", seconds);
-    metrics.put("samples_per_second", trainRows * (double) history.size() / seconds);
+    double samplesPerSecond = trainRows * (double) history.size() / seconds;
+    metrics.put("samples_per_second", samplesPerSecond);
     metrics.put("epochs_run", history.size());
     metrics.put("stopped_epoch", summary.stoppedEpoch());
     metrics.put("best_epoch", summary.bestEpoch());
@@ -169,7 +170,7 @@ public final class TrainJob {
 
     out.println();
     out.printf(Locale.ROOT, "trained %d epochs in %.1f s (%.0f samples/s, %d workers)%s%n", history.size(), seconds,
-        trainRows * (double) history.size() / seconds, summary.numWorkers(),
+        samplesPerSecond, summary.numWorkers(),
         summary.stoppedEpoch() > 0 ? "; early stopping after epoch " + summary.stoppedEpoch()
             + (summary.restoredBestWeights() ? ", best weights (epoch " + summary.bestEpoch() + ") restored" : "") : "");
     StringBuilder line = new StringBuilder("test (" + testRows + " rows):");

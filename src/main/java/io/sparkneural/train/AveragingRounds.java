@@ -104,16 +104,7 @@ final class AveragingRounds implements EpochEngine {
         this.net = new MultiLayerNetwork(conf.clone()); // training advances its iteration count
         this.net.init();
         this.configuration = sc.broadcast(conf.toJson());
-        this.progress = startProgress(sc);
-    }
-
-    private static RoundProgress startProgress(JavaSparkContext sc) {
-        try {
-            return new RoundProgress(sc.getConf().get("spark.driver.host", "127.0.0.1"));
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.info("no live round progress ({}); rounds are reported when each epoch ends", e.toString());
-            return null;
-        }
+        this.progress = new RoundProgress(sc.getConf().get("spark.driver.host", "127.0.0.1"));
     }
 
     /**
@@ -154,8 +145,8 @@ final class AveragingRounds implements EpochEngine {
         try {
             EpochWorker worker = new EpochWorker(configuration, start, hooks, batchSize, seed, epoch, rounds,
                     net.getLayerWiseConfigurations().getIterationCount(), learningRate,
-                    progress == null ? null : progress.address());
-            if (progress != null) progress.startEpoch(epoch, onRound);
+                    progress.address());
+            progress.startEpoch(epoch, onRound);
             RoundState end = runEpoch(worker, epoch);
             net.setParams(Nd4j.createFromArray(end.params).reshape(1, end.params.length));
             if (end.updaterState.length > 0) {
@@ -165,11 +156,7 @@ final class AveragingRounds implements EpochEngine {
             // the count that drives Adam's bias correction and schedules advances by the steps actually taken
             var conf = net.getLayerWiseConfigurations();
             conf.setIterationCount(conf.getIterationCount() + end.steps);
-            if (progress != null) {
-                progress.finishEpoch(rounds);
-            } else {
-                for (int r = 1; r <= rounds; r++) onRound.onRoundEnd(r, rounds);
-            }
+            progress.finishEpoch(rounds);
             return end.score;
         } finally {
             start.destroy();
@@ -206,7 +193,7 @@ final class AveragingRounds implements EpochEngine {
     public void close() {
         shards.unpersist(false);
         configuration.destroy();
-        if (progress != null) progress.close();
+        progress.close();
         NetworkMemory.release(net);
     }
 

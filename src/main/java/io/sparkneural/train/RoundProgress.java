@@ -20,23 +20,35 @@ import java.nio.charset.StandardCharsets;
  * cannot reach the driver stops sending, and the driver reports the rounds it missed when the epoch's job ends.
  */
 final class RoundProgress implements AutoCloseable {
-    private final ServerSocket server;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoundProgress.class);
+    private ServerSocket server;
     private final Object lock = new Object();
     private int epoch;
     private int reported;
     private EpochEngine.RoundListener listener;
 
-    RoundProgress(String host) throws IOException {
-        server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 16);
-        Thread accept = new Thread(this::serve, "spark-neural-round-progress");
-        accept.setDaemon(true);
-        accept.start();
+    /**
+     * Listens on {@code host}; where it cannot (no such address, no port), workers are given no address and every
+     * round is reported when its epoch's job ends.
+     */
+    RoundProgress(String host) {
+        ServerSocket listening = null;
+        try {
+            listening = new ServerSocket();
+            listening.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 16);
+            Thread accept = new Thread(this::serve, "spark-neural-round-progress");
+            accept.setDaemon(true);
+            server = listening;
+            accept.start();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(listening);
+            LOG.info("no live round progress ({}); rounds are reported when each epoch ends", e.toString());
+        }
     }
 
-    /** Where workers send: host:port of this driver. */
+    /** Where workers send: host:port of this driver; null when nothing listens. */
     Address address() {
-        return new Address(server.getInetAddress().getHostAddress(), server.getLocalPort());
+        return server == null ? null : new Address(server.getInetAddress().getHostAddress(), server.getLocalPort());
     }
 
     /** Rounds of {@code epoch} go to {@code listener} from now on. */
@@ -66,6 +78,7 @@ final class RoundProgress implements AutoCloseable {
     }
 
     private void serve() {
+        ServerSocket server = this.server;
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
@@ -92,8 +105,12 @@ final class RoundProgress implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(server);
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
         try {
-            server.close();
+            if (socket != null) socket.close();
         } catch (IOException e) {
             // closing: nothing to do
         }
