@@ -2,14 +2,11 @@ package io.sparkneural.examples;
 
 import io.sparkneural.cli.JobOptions;
 import io.sparkneural.cli.JobSupport;
+import io.sparkneural.datasets.AirPassengers;
 import io.sparkneural.ml.NeuralRegressionModel;
 import io.sparkneural.ml.NeuralRegressor;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,15 +89,10 @@ public final class AirPassengersJob {
 
   /** The values of the CSV's last column, in file order. */
   static double[] read(String path) throws IOException {
-    List<String> lines;
     if (path.isEmpty()) {
-      try (InputStream in = AirPassengersJob.class.getResourceAsStream("/io/sparkneural/datasets/airpassengers.csv");
-          BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        lines = reader.lines().toList();
-      }
-    } else {
-      lines = Files.readAllLines(Path.of(path));
+      return AirPassengers.values();
     }
+    List<String> lines = Files.readAllLines(Path.of(path));
     List<Double> values = new ArrayList<>();
     for (int i = 1; i < lines.size(); i++) {
       String line = lines.get(i).strip();
@@ -111,7 +103,7 @@ public final class AirPassengersJob {
       try {
         values.add(Double.parseDouble(last));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("line " + (i + 1) + " of " + (path.isEmpty() ? "the bundled series" : path)
+        throw new IllegalArgumentException("line " + (i + 1) + " of " + path
             + " ends in '" + last + "', not a number");
       }
     }

@@ -7,6 +7,7 @@ import io.sparkneural.cli.JobSupport;
 import io.sparkneural.ml.NeuralClassificationModel;
 import io.sparkneural.ml.NeuralModel;
 import io.sparkneural.ml.NeuralTrainingSummary;
+import io.sparkneural.notebook.Plots;
 import io.sparkneural.train.EpochRecord;
 import java.io.File;
 import java.io.PrintStream;
@@ -123,7 +124,7 @@ public final class TrainJob {
         testMetrics.put(m, new MulticlassClassificationEvaluator().setLabelCol(label).setMetricName(m).evaluate(scored));
       }
       classes = classNames(model, ((NeuralClassificationModel) network).numClasses());
-      confusion = confusion(scored, label, classes.size());
+      confusion = Plots.confusionCounts(scored, label, "prediction", classes.size());
     } else {
       for (String m : List.of("rmse", "mae", "r2")) {
         testMetrics.put(m, new RegressionEvaluator().setLabelCol(label).setMetricName(m).evaluate(scored));
@@ -202,18 +203,6 @@ public final class TrainJob {
       names.add(Integer.toString(i));
     }
     return names;
-  }
-
-  private static long[][] confusion(Dataset<Row> scored, String label, int classes) {
-    long[][] counts = new long[classes][classes];
-    for (Row r : scored.groupBy(label, "prediction").count().collectAsList()) {
-      int t = (int) ((Number) r.get(0)).doubleValue();
-      int p = (int) ((Number) r.get(1)).doubleValue();
-      if (t >= 0 && t < classes && p >= 0 && p < classes) {
-        counts[t][p] += r.getLong(2);
-      }
-    }
-    return counts;
   }
 
   static String historyCsv(List<EpochRecord> history) {
