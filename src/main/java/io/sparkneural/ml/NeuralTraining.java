@@ -103,7 +103,7 @@ final class NeuralTraining {
             long validationRows = split.validationRows();
             List<TrainingListener> listeners = new ArrayList<>(p.neuralParamSet().listeners());
             if (p.getVerbose() > 0) {
-                listeners.add(0, new ConsoleProgress(System.out, p.uid(), p.getVerbose() == 1 && System.console() != null));
+                listeners.add(0, new ConsoleProgress(System.out, p.uid(), p.getVerbose() == 1 && ConsoleProgress.interactive()));
             }
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
             io.sparkneural.train.MemoryPreflight.check(sc, conf, layout.shape(), settings, output.labelWidth());

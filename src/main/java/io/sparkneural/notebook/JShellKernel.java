@@ -1,5 +1,6 @@
 package io.sparkneural.notebook;
 
+import io.sparkneural.train.ConsoleProgress;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -254,6 +255,8 @@ public final class JShellKernel extends BaseKernel {
     }
     String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
     JupyterConnection connection = new JupyterConnection(KernelConnectionProperties.parse(json));
+    // notebooks redraw a line on '\r': training shows its bar over each epoch's averaging rounds, as in a console
+    System.setProperty(ConsoleProgress.INTERACTIVE_PROPERTY, "true");
     JShellKernel kernel = new JShellKernel(new JupyterIO(StandardCharsets.UTF_8));
     kernel.becomeHandlerForConnection(connection);
     connection.connect();

@@ -10,6 +10,11 @@ import java.util.Map;
  */
 public final class ConsoleProgress implements TrainingListener {
     private static final int WIDTH = 30;
+    /**
+     * Set by front ends that redraw a line on a carriage return but are no console to the JVM, such as the Jupyter
+     * kernel ({@code io.sparkneural.notebook.JShellKernel}).
+     */
+    public static final String INTERACTIVE_PROPERTY = "sparkneural.interactive";
     private final PrintStream out;
     private final String name;
     private final boolean bar;
@@ -24,6 +29,11 @@ public final class ConsoleProgress implements TrainingListener {
         this.out = out;
         this.name = name;
         this.bar = bar;
+    }
+
+    /** Whether a redrawn progress bar can be shown: a console is attached, or a notebook front end said so. */
+    public static boolean interactive() {
+        return System.console() != null || Boolean.getBoolean(INTERACTIVE_PROPERTY);
     }
 
     @Override

@@ -29,7 +29,15 @@ class KernelProtocolTest {
         "int broken = \"text\";",
         "new NeuralClassifier().setEpochs(0);",
         "System.out.printf(\"%d%n\", x);",
-        "x"));
+        "x",
+        "SparkSession spark = SparkSession.builder().master(\"local[2]\").config(\"spark.ui.enabled\", \"false\")"
+            + ".getOrCreate();\n"
+            + "List<Row> rows = new ArrayList<>();\n"
+            + "for (int i = 0; i < 512; i++) rows.add(RowFactory.create(Vectors.dense(i % 2, 1 - i % 2), (double) (i % 2)));\n"
+            + "Dataset<Row> data = spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()"
+            + ".add(\"features\", new VectorUDT()).add(\"label\", \"double\"));\n"
+            + "new NeuralClassifier().setLayers(\"dense(4, relu) dense(2, softmax)\").setEpochs(2).setBatchSize(8)"
+            + ".setAveragingFrequency(2).setNumWorkers(2).fit(data);"));
     NotebookTools.Result r = NotebookTools.run(command, Map.of(), 300);
     assertEquals(0, r.exitCode, NotebookTools.tail(r.output));
     String json = r.output.substring(r.output.lastIndexOf("RESULT ") + "RESULT ".length()).strip();
@@ -72,6 +80,21 @@ class KernelProtocolTest {
     String traceback = failure(4);
     assertTrue(traceback.contains("java.lang.IllegalArgumentException"), traceback);
     assertTrue(traceback.contains("epochs"), traceback);
+  }
+
+  @Test
+  void trainingDrawsABarOverEachEpochsRoundsWhileItRuns() {
+    JsonNode cell = cells.get(7);
+    assertEquals("ok", cell.get("status").asText(), cell.toString());
+    int bars = 0;
+    boolean epochLine = false;
+    for (JsonNode s : cell.get("streams")) {
+      String text = s.get("text").asText();
+      if (text.matches("(?s)\\r\\S+ epoch 1/2 \\[=* *\\] \\d+/\\d+")) bars++;
+      epochLine |= text.contains("epoch 2/2 - ");
+    }
+    assertTrue(bars >= 2, "a redrawn bar per averaging round of epoch 1: " + cell.get("streams"));
+    assertTrue(epochLine, "the epoch's line: " + cell.get("streams"));
   }
 
   /** The traceback of a cell that must have failed. */
