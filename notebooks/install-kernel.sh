@@ -17,4 +17,4 @@ mvn -B -q -DskipTests package
 mvn -B -q compile exec:exec -Djob.main=io.sparkneural.notebook.KernelSpec \
   -Djob.args="$data_dir --jar $jar --log-config notebooks/log4j2.properties"
 echo "Jupyter kernel 'spark-neural-java' installed in $data_dir; run notebooks with:"
-echo "  /usr/bin/jupyter nbconvert --to notebook --execute notebooks/01-fundamentals.ipynb   # or open them in JupyterLab"
+echo "  notebooks/run.sh    # all, headless; or in the browser: apt-get install jupyter-notebook; jupyter notebook notebooks/"
