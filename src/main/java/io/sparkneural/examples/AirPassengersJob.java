@@ -87,7 +87,7 @@ public final class AirPassengersJob {
         }, e -> false, err);
   }
 
-  /** The values of the CSV's last column, in file order. */
+  /** The values of the CSV's last column, in file order; for an empty path, the bundled series. */
   static double[] read(String path) throws IOException {
     if (path.isEmpty()) {
       return AirPassengers.values();

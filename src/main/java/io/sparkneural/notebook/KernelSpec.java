@@ -59,7 +59,7 @@ public final class KernelSpec {
   static List<String> inheritedFlags() {
     List<String> flags = new ArrayList<>();
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-agentlib") || arg.startsWith("-javaagent") || arg.startsWith("-Dexec.")) continue;
+      if (arg.startsWith("-agentlib") || arg.startsWith("-javaagent")) continue; // a debugger or profiler of this JVM
       int eq = arg.indexOf('=');
       if (arg.startsWith("-D") && eq > 0 && arg.endsWith(".properties")) {
         Path value = Path.of(arg.substring(eq + 1));

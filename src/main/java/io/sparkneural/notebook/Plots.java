@@ -163,7 +163,7 @@ public final class Plots {
       throw new IllegalArgumentException("no images to draw");
     }
     int size = pixels.get(0).size();
-    if (height < 1 || size % height != 0) {
+    if (height < 1 || size == 0 || size % height != 0) {
       throw new IllegalArgumentException("height " + height + " does not divide the image size " + size);
     }
     int width = size / height;
@@ -181,7 +181,7 @@ public final class Plots {
       if (v.size() != size) {
         throw new IllegalArgumentException("image " + i + " has " + v.size() + " values, the first has " + size);
       }
-      double max = Math.max(v.toArray().length == 0 ? 1 : maxOf(v), 1e-12);
+      double max = Math.max(maxOf(v), 1e-12);
       int x0 = i * cell + (cell - width * scale) / 2;
       for (int r = 0; r < height; r++) {
         for (int c = 0; c < width; c++) {
