@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -143,9 +144,10 @@ public final class JShellKernel extends BaseKernel {
   private static String diagnostics(JShell shell, Snippet snippet) {
     List<Diag> diags = shell.diagnostics(snippet).collect(Collectors.toList());
     if (diags.isEmpty()) {
-      String unresolved = shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet)
-          .collect(Collectors.joining(", "));
-      return "cannot define this snippet: it refers to undefined " + unresolved + "\n" + snippet.source();
+      String unresolved = snippet instanceof DeclarationSnippet
+          ? shell.unresolvedDependencies((DeclarationSnippet) snippet).collect(Collectors.joining(", ")) : "";
+      return (unresolved.isEmpty() ? "cannot run this snippet" : "cannot define this snippet: it refers to undefined "
+          + unresolved) + "\n" + snippet.source();
     }
     StringBuilder text = new StringBuilder();
     String source = snippet.source();

@@ -37,7 +37,8 @@ class KernelProtocolTest {
             + "Dataset<Row> data = spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()"
             + ".add(\"features\", new VectorUDT()).add(\"label\", \"double\"));\n"
             + "new NeuralClassifier().setLayers(\"dense(4, relu) dense(2, softmax)\").setEpochs(2).setBatchSize(8)"
-            + ".setAveragingFrequency(2).setNumWorkers(2).fit(data);"));
+            + ".setAveragingFrequency(2).setNumWorkers(2).fit(data);",
+        "class Holder { Missing m; }"));
     NotebookTools.Result r = NotebookTools.run(command, Map.of(), 300);
     assertEquals(0, r.exitCode, NotebookTools.tail(r.output));
     String json = r.output.substring(r.output.lastIndexOf("RESULT ") + "RESULT ".length()).strip();
@@ -95,6 +96,12 @@ class KernelProtocolTest {
     }
     assertTrue(bars >= 2, "a redrawn bar per averaging round of epoch 1: " + cell.get("streams"));
     assertTrue(epochLine, "the epoch's line: " + cell.get("streams"));
+  }
+
+  @Test
+  void aDeclarationThatCannotBeUsedYetIsAnErrorThatNamesWhatIsMissing() {
+    String traceback = failure(8);
+    assertTrue(traceback.contains("refers to undefined class Missing"), traceback);
   }
 
   /** The traceback of a cell that must have failed. */
