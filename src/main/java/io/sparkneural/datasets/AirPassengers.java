@@ -31,15 +31,6 @@ public final class AirPassengers {
     return values;
   }
 
-  /** The 144 months as {@code yyyy-MM}, oldest first. */
-  public static List<String> months() {
-    List<String> months = new ArrayList<>();
-    for (String[] row : rows()) {
-      months.add(row[0]);
-    }
-    return months;
-  }
-
   private static List<String[]> rows() {
     try (InputStream in = AirPassengers.class.getResourceAsStream(RESOURCE);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
