@@ -26,6 +26,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
@@ -137,21 +138,35 @@ final class NeuralTraining {
         /** @param flag true for validation rows, or null for none */
         static ValidationSplit of(NeuralParams p, Dataset<Row> all, Column flag, boolean stratified, long rows) {
             if (flag == null) return new ValidationSplit(all, null, 0, null);
+            if (!p.getValidationIndicatorCol().isEmpty()) {
+                // the user's column marks each row for good, however often the data is recomputed: nothing to pin
+                // down by caching, which cost 1.5 s of a 6 s setup on 70,000 MNIST rows (BENCHMARKS.md)
+                Dataset<Row> validation = all.filter(flag);
+                long validationRows = validation.count();
+                requireBoth(p, validationRows, rows);
+                return new ValidationSplit(all.filter(functions.not(flag)), validation, validationRows, null);
+            }
             Dataset<Row> flagged = all.withColumn("__sn_validation", flag);
             if (stratified) {
-                // the stratifying window groups rows by label: spread them over the original partitions again
+                // a random flag is computed again each time the rows are read, and the rows need not come back in the
+            // same order: the cache keeps every row on one side of the split
+            // the stratifying window groups rows by label: spread them over the original partitions again
                 flagged = flagged.repartition(all.rdd().getNumPartitions());
             }
             flagged = flagged.persist();
             Dataset<Row> validation = flagged.filter(col("__sn_validation"));
             long validationRows = validation.count();
+            if (validationRows == 0 || validationRows == rows) flagged.unpersist();
+            requireBoth(p, validationRows, rows);
+            return new ValidationSplit(flagged.filter(col("__sn_validation").equalTo(false)), validation, validationRows,
+                    flagged);
+        }
+
+        private static void requireBoth(NeuralParams p, long validationRows, long rows) {
             if (validationRows == 0 || validationRows == rows) {
-                flagged.unpersist();
                 throw new IllegalArgumentException("The validation rows (" + validationSource(p) + ") are " + validationRows
                         + " of " + rows + ": training needs both training and validation rows");
             }
-            return new ValidationSplit(flagged.filter(col("__sn_validation").equalTo(false)), validation, validationRows,
-                    flagged);
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.sparkneural.train;
 import io.sparkneural.network.NetworkMemory;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -42,7 +43,8 @@ import java.util.Random;
  * whole barrier job, which runs again from the epoch's starting state (see runEpoch): nothing is lost or counted
  * twice.
  *
- * <p>Data layout: minibatch {@code i} belongs to worker {@code i % workers}; each worker's minibatches are grouped
+ * <p>Data layout: minibatch {@code j} of input partition {@code p} belongs to worker {@code (p + j) % workers}
+ * (see {@link WorkerPartitioner}); each worker's minibatches are grouped
  * in order into chunks of {@code averagingFrequency} ({@link RowChunk}s), one Spark partition per worker, cached
  * at the configured storage level. Every epoch each worker visits its chunks in an order seeded by (seed, epoch,
  * worker), shuffles each chunk's rows and cuts new minibatches. The run is a function of (seed, epoch, data):
@@ -70,8 +72,10 @@ final class AveragingRounds implements EpochEngine {
         this.seed = settings.seed();
         this.hooks = List.copyOf(hooks);
         int frequency = settings.averagingFrequency();
-        this.shards = minibatches.map(RowChunk::of).zipWithIndex()
-                .mapToPair(t -> new Tuple2<>(t._2(), t._1()))
+        // keyed by (partition, position) rather than zipWithIndex's global index: zipWithIndex runs a job of its own
+        // to count each partition, which converted every row twice (1.3-1.9 s of a 6 s setup on 60,000 MNIST rows)
+        this.shards = JavaPairRDD.fromJavaRDD(minibatches.mapPartitionsWithIndex(
+                        (partition, batches) -> new PositionKeys(partition, batches), true))
                 .partitionBy(new WorkerPartitioner(workers))
                 .mapPartitions(indexed -> {
                     List<Tuple2<Long, RowChunk>> mine = new ArrayList<>();
@@ -201,7 +205,33 @@ final class AveragingRounds implements EpochEngine {
         return (seed * 1_000_003L + a) * 1_000_033L + b;
     }
 
-    /** Minibatch {@code i} goes to worker {@code i % workers}. */
+    /** A partition's minibatches as flat chunks, keyed by (partition, position) in one long: partition in the high half. */
+    private static final class PositionKeys implements Iterator<Tuple2<Long, RowChunk>> {
+        private final long partition;
+        private final Iterator<DataSet> batches;
+        private long position;
+
+        PositionKeys(int partition, Iterator<DataSet> batches) {
+            this.partition = partition;
+            this.batches = batches;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return batches.hasNext();
+        }
+
+        @Override
+        public Tuple2<Long, RowChunk> next() {
+            return new Tuple2<>(partition << 32 | position++, RowChunk.of(batches.next()));
+        }
+    }
+
+    /**
+     * Minibatch {@code j} of partition {@code p} goes to worker {@code (p + j) % workers}: each partition deals its
+     * minibatches round-robin, starting one worker further than the partition before, so the workers' counts differ
+     * by at most about one minibatch per {@code workers} partitions. With one worker the key order is the data's order.
+     */
     static final class WorkerPartitioner extends Partitioner {
         private final int workers;
 
@@ -216,7 +246,8 @@ final class AveragingRounds implements EpochEngine {
 
         @Override
         public int getPartition(Object key) {
-            return (int) ((Long) key % workers);
+            long k = (Long) key;
+            return (int) (((k >>> 32) + (k & 0xFFFF_FFFFL)) % workers);
         }
     }
 
