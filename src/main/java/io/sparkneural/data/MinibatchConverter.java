@@ -3,9 +3,7 @@ package io.sparkneural.data;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
@@ -76,6 +74,11 @@ public final class MinibatchConverter implements Serializable {
 
     /** Lazily converts; the caller persists the result if it is used more than once. */
     public JavaRDD<DataSet> convert(Dataset<?> data) {
+        return convertToArrays(data).map(MinibatchArrays::toDataSet);
+    }
+
+    /** Lazily converts to flat arrays, without ND4J; the caller persists the result if it is used more than once. */
+    public JavaRDD<MinibatchArrays> convertToArrays(Dataset<?> data) {
         FeatureColumn features = FeatureColumn.of(data.schema(), featuresCol);
         Dataset<Row> selected = data.select(col(featuresCol), col(labelCol).cast(perStepLabels ? "array<double>" : "double"));
         return selected.toJavaRDD().mapPartitionsWithIndex((partition, rows) -> partitionBatches(features, partition, rows),
@@ -85,11 +88,11 @@ public final class MinibatchConverter implements Serializable {
     /** Rows shuffled per block of this many minibatches: bounded memory, whatever the partition's size. */
     static final int SHUFFLE_BLOCK_BATCHES = 64;
 
-    private Iterator<DataSet> partitionBatches(FeatureColumn features, int partition, Iterator<Row> rows) {
+    private Iterator<MinibatchArrays> partitionBatches(FeatureColumn features, int partition, Iterator<Row> rows) {
         Random random = new Random(seed * 1_000_003L + partition);
         int block = batchSize * SHUFFLE_BLOCK_BATCHES;
         return new Iterator<>() {
-            private final ArrayDeque<DataSet> ready = new ArrayDeque<>();
+            private final ArrayDeque<MinibatchArrays> ready = new ArrayDeque<>();
 
             @Override
             public boolean hasNext() {
@@ -98,7 +101,7 @@ public final class MinibatchConverter implements Serializable {
             }
 
             @Override
-            public DataSet next() {
+            public MinibatchArrays next() {
                 if (!hasNext()) throw new NoSuchElementException();
                 return ready.poll();
             }
@@ -115,7 +118,7 @@ public final class MinibatchConverter implements Serializable {
     }
 
     /** One minibatch from already validated rows. */
-    DataSet batch(FeatureColumn features, List<Row> rows) {
+    MinibatchArrays batch(FeatureColumn features, List<Row> rows) {
         int n = rows.size();
         int steps = layout.shape().isSequence() ? layout.shape().timesteps() : 1;
         int labelSteps = perStepLabels ? steps : 1;
@@ -134,11 +137,8 @@ public final class MinibatchConverter implements Serializable {
                 y[(i * labelWidth + column) * labelSteps + t] = oneHot ? 1f : (float) labels[t];
             }
         }
-        INDArray featureArray = Nd4j.createFromArray(x).reshape('c', layout.batchShape(n));
-        INDArray labelArray = perStepLabels ? Nd4j.createFromArray(y).reshape('c', n, labelWidth, steps)
-                : Nd4j.createFromArray(y).reshape('c', n, labelWidth);
-        INDArray featureMask = mask == null ? null : Nd4j.createFromArray(mask).reshape('c', n, steps);
-        return new DataSet(featureArray, labelArray, featureMask,
-                perStepLabels && featureMask != null ? featureMask.dup() : null);
+        long[] labelShape = perStepLabels ? new long[]{n, labelWidth, steps} : new long[]{n, labelWidth};
+        return new MinibatchArrays(layout.batchShape(n), x, labelShape, y, mask,
+                perStepLabels && mask != null ? mask.clone() : null);
     }
 }

@@ -119,8 +119,9 @@ final class NeuralTraining {
             TrainingPlan plan = new TrainingPlan(learningRate, schedule, stopping, p.getRestoreBestWeights(),
                     task == Task.CLASSIFICATION, listeners, checkpoints, p.getCheckpointInterval(), fingerprint, resumeFrom,
                     paramsJson(p));
-            TrainingResult result = new ParameterAveragingTrainer(settings).train(sc, conf, converter.convert(split.train()),
-                    split.validation() == null ? null : converter.convert(split.validation()), plan);
+            TrainingResult result = new ParameterAveragingTrainer(settings).trainArrays(sc, conf,
+                    converter.convertToArrays(split.train()),
+                    split.validation() == null ? null : converter.convertToArrays(split.validation()), plan);
             TrainingSummary summary = new TrainingSummary(Versions.spark(), Versions.dl4j(), Versions.sparkNeural(),
                     p.getSeed(), facts.rows() - validationRows, validationRows, layout.size(), p.getEpochs(),
                     result.numWorkers(), result.history(), stopping.monitor(), result.bestEpoch(), result.bestValue(),

@@ -1,5 +1,6 @@
 package io.sparkneural.train;
 
+import io.sparkneural.data.MinibatchArrays;
 import io.sparkneural.network.NetworkMemory;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partitioner;
@@ -64,7 +65,7 @@ final class AveragingRounds implements EpochEngine {
     private final Broadcast<String> configuration;
     private final RoundProgress progress;
 
-    AveragingRounds(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<DataSet> minibatches,
+    AveragingRounds(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<MinibatchArrays> minibatches,
                     TrainingSettings settings, int workers, List<TrainingHook> hooks) {
         this.sc = sc;
         this.workers = workers;
@@ -208,10 +209,10 @@ final class AveragingRounds implements EpochEngine {
     /** A partition's minibatches as flat chunks, keyed by (partition, position) in one long: partition in the high half. */
     private static final class PositionKeys implements Iterator<Tuple2<Long, RowChunk>> {
         private final long partition;
-        private final Iterator<DataSet> batches;
+        private final Iterator<MinibatchArrays> batches;
         private long position;
 
-        PositionKeys(int partition, Iterator<DataSet> batches) {
+        PositionKeys(int partition, Iterator<MinibatchArrays> batches) {
             this.partition = partition;
             this.batches = batches;
         }

@@ -1,5 +1,6 @@
 package io.sparkneural.train;
 
+import io.sparkneural.data.MinibatchArrays;
 import io.sparkneural.network.NetworkState;
 import io.sparkneural.spec.ScheduleSpec;
 import org.apache.spark.api.java.JavaRDD;
@@ -51,9 +52,19 @@ public final class ParameterAveragingTrainer {
      */
     public TrainingResult train(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<DataSet> minibatches,
                                 JavaRDD<DataSet> validation, TrainingPlan plan) {
+        return trainArrays(sc, conf, minibatches.map(MinibatchArrays::of),
+                validation == null ? null : validation.map(MinibatchArrays::of), plan);
+    }
+
+    /** As {@link #train}, from minibatches as flat arrays (what {@code MinibatchConverter.convertToArrays} gives). */
+    public TrainingResult trainArrays(JavaSparkContext sc, MultiLayerConfiguration conf,
+                                      JavaRDD<MinibatchArrays> minibatches, JavaRDD<MinibatchArrays> validation,
+                                      TrainingPlan plan) {
         int workers = settings.numWorkers() > 0 ? settings.numWorkers() : sc.defaultParallelism();
         StorageLevel level = StorageLevel.fromString(settings.storageLevel());
-        JavaRDD<DataSet> val = validation == null ? null : validation.persist(level);
+        // cached as flat arrays: Kryo writes a DataSet's arrays one element at a time, these in bulk
+        JavaRDD<MinibatchArrays> cachedVal = validation == null ? null : validation.persist(level);
+        JavaRDD<DataSet> val = cachedVal == null ? null : cachedVal.map(MinibatchArrays::toDataSet);
         boolean ownEngine = settings.engine().equals(TrainingSettings.ROUNDS);
         if (ownEngine && !AveragingRounds.fits(sc, workers)) {
             LOG.warn("trainingEngine=rounds needs all {} workers running at once (Spark's barrier mode: at most {} "
@@ -62,7 +73,7 @@ public final class ParameterAveragingTrainer {
             ownEngine = false;
         }
         EpochEngine engine = ownEngine ? new AveragingRounds(sc, conf, minibatches, settings, workers, hooks)
-                : new Dl4jSparkEngine(sc, conf, minibatches, settings, workers, hooks);
+                : new Dl4jSparkEngine(sc, conf, minibatches.map(MinibatchArrays::toDataSet), settings, workers, hooks);
         MultiLayerNetwork net = engine.network();
         int epochs = settings.epochs();
         List<EpochRecord> history = new ArrayList<>();
@@ -143,7 +154,7 @@ public final class ParameterAveragingTrainer {
             if (previousGroup == null) sc.clearJobGroup();
             else sc.setJobGroup(previousGroup, previousDescription, false);
             engine.close();
-            if (val != null) val.unpersist(false);
+            if (cachedVal != null) cachedVal.unpersist(false);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sparkneural.train;
 
+import io.sparkneural.data.MinibatchArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,13 +46,10 @@ final class RowChunk implements Serializable {
     }
 
     /** One minibatch's rows. */
-    static RowChunk of(DataSet ds) {
-        int n = ds.numExamples();
-        INDArray fm = ds.getFeaturesMaskArray();
-        INDArray lm = ds.getLabelsMaskArray();
-        return new RowChunk(n, perExample(ds.getFeatures()), perExample(ds.getLabels()), flat(ds.getFeatures()),
-                flat(ds.getLabels()), fm == null ? null : flat(fm), lm == null ? null : flat(lm),
-                fm == null ? null : perExample(fm), lm == null ? null : perExample(lm));
+    static RowChunk of(MinibatchArrays m) {
+        return new RowChunk(m.rows(), perExample(m.featureShape()), perExample(m.labelShape()), m.features(), m.labels(),
+                m.featureMask(), m.labelMask(), m.featureMask() == null ? null : new long[]{m.featureMask().length / m.rows()},
+                m.labelMask() == null ? null : new long[]{m.labelMask().length / m.rows()});
     }
 
     /** The rows of several chunks of the same shapes, in order. */
@@ -101,12 +99,8 @@ final class RowChunk implements Serializable {
         return Nd4j.createFromArray(out).reshape('c', full);
     }
 
-    private static long[] perExample(INDArray a) {
-        return Arrays.copyOfRange(a.shape(), 1, a.rank());
-    }
-
-    private static float[] flat(INDArray a) {
-        return a.dup('c').data().asFloat();
+    private static long[] perExample(long[] shape) {
+        return Arrays.copyOfRange(shape, 1, shape.length);
     }
 
     private static float[] join(List<RowChunk> parts, java.util.function.Function<RowChunk, float[]> field) {
