@@ -1,8 +1,8 @@
 package io.sparkneural.data;
 
+import io.sparkneural.network.NdArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
 
@@ -79,9 +79,8 @@ public final class MinibatchArrays implements Serializable {
     /** The minibatch as ND4J arrays. */
     public DataSet toDataSet() {
         int n = rows();
-        INDArray mask = featureMask == null ? null : Nd4j.createFromArray(featureMask).reshape('c', n, featureMask.length / n);
-        INDArray outMask = labelMask == null ? null : Nd4j.createFromArray(labelMask).reshape('c', n, labelMask.length / n);
-        return new DataSet(Nd4j.createFromArray(features).reshape('c', featureShape),
-                Nd4j.createFromArray(labels).reshape('c', labelShape), mask, outMask);
+        INDArray mask = featureMask == null ? null : NdArrays.floats(featureMask, n, featureMask.length / n);
+        INDArray outMask = labelMask == null ? null : NdArrays.floats(labelMask, n, labelMask.length / n);
+        return new DataSet(NdArrays.floats(features, featureShape), NdArrays.floats(labels, labelShape), mask, outMask);
     }
 }

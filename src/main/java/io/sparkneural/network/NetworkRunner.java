@@ -35,9 +35,9 @@ public final class NetworkRunner implements AutoCloseable {
      */
     public float[] predict(float[] features, int rows, float[] mask) {
         if (closed) throw new IllegalStateException("network runner is closed");
-        INDArray in = Nd4j.createFromArray(features).reshape('c', layout.batchShape(rows));
+        INDArray in = NdArrays.floats(features, layout.batchShape(rows));
         INDArray maskArray = mask == null ? null
-                : Nd4j.createFromArray(mask).reshape('c', rows, layout.shape().timesteps());
+                : NdArrays.floats(mask, rows, layout.shape().timesteps());
         INDArray out = net.output(in, false, maskArray, null);
         float[] result = out.dup('c').data().asFloat();
         in.close();

@@ -1,6 +1,7 @@
 package io.sparkneural.train;
 
 import io.sparkneural.data.MinibatchArrays;
+import io.sparkneural.network.NdArrays;
 import io.sparkneural.network.NetworkMemory;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partitioner;
@@ -153,10 +154,10 @@ final class AveragingRounds implements EpochEngine {
                     progress.address());
             progress.startEpoch(epoch, onRound);
             RoundState end = runEpoch(worker, epoch);
-            net.setParams(Nd4j.createFromArray(end.params).reshape(1, end.params.length));
+            net.setParams(NdArrays.floats(end.params, 1, end.params.length));
             if (end.updaterState.length > 0) {
                 net.getUpdater().setStateViewArray(net,
-                        Nd4j.createFromArray(end.updaterState).reshape(1, end.updaterState.length), false);
+                        NdArrays.floats(end.updaterState, 1, end.updaterState.length), false);
             }
             // the count that drives Adam's bias correction and schedules advances by the steps actually taken
             var conf = net.getLayerWiseConfigurations();
@@ -409,10 +410,10 @@ final class AveragingRounds implements EpochEngine {
         }
 
         private void set(MultiLayerNetwork net, RoundState state, int iteration) {
-            net.setParams(Nd4j.createFromArray(state.params).reshape(1, state.params.length));
+            net.setParams(NdArrays.floats(state.params, 1, state.params.length));
             if (state.updaterState.length > 0) {
                 net.getUpdater().setStateViewArray(net,
-                        Nd4j.createFromArray(state.updaterState).reshape(1, state.updaterState.length), false);
+                        NdArrays.floats(state.updaterState, 1, state.updaterState.length), false);
             }
             net.getLayerWiseConfigurations().setIterationCount(iteration);
             net.getLayerWiseConfigurations().setEpochCount(epoch - 1);

@@ -1,9 +1,9 @@
 package io.sparkneural.train;
 
 import io.sparkneural.data.MinibatchArrays;
+import io.sparkneural.network.NdArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -96,7 +96,7 @@ final class RowChunk implements Serializable {
         long[] full = new long[shape.length + 1];
         full[0] = picked.length;
         System.arraycopy(shape, 0, full, 1, shape.length);
-        return Nd4j.createFromArray(out).reshape('c', full);
+        return NdArrays.floats(out, full);
     }
 
     private static long[] perExample(long[] shape) {
