@@ -2,7 +2,7 @@
 """scikit-learn's MLPClassifier on MNIST, as the spark-neural benchmark's single-machine peer.
 
 Reads the four MNIST IDX files, scales the pixels by 1/255 (as every contender does), trains
-MLPClassifier(hidden_layer_sizes=(64, 32), adam, learning rate 1e-3, no L2 penalty, shuffled minibatches) for
+MLPClassifier(hidden_layer_sizes=--hidden (default (64, 32)), adam, learning rate 1e-3, no L2 penalty, shuffled minibatches) for
 exactly --epochs epochs (no early stop), and prints one JSON line:
 
   {"seconds": .., "accuracy": .., "samples_per_second": .., "epochs": [{"epoch": 1, "seconds": .., "accuracy": ..}],
@@ -43,6 +43,7 @@ def main(argv):
     p.add_argument("--train-labels", required=True)
     p.add_argument("--test-images", required=True)
     p.add_argument("--test-labels", required=True)
+    p.add_argument("--hidden", default="64,32", help="hidden layer sizes, comma separated")
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--learning-rate", type=float, default=1e-3)
@@ -56,7 +57,8 @@ def main(argv):
     x_test = read_idx(a.test_images, a.test_limit).reshape(-1, 784).astype(np.float64) / 255.0
     y_test = read_idx(a.test_labels, a.test_limit).astype(np.int64)
 
-    clf = MLPClassifier(hidden_layer_sizes=(64, 32), activation="relu", solver="adam", alpha=0.0,
+    hidden = tuple(int(size) for size in a.hidden.split(","))
+    clf = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam", alpha=0.0,
                         batch_size=a.batch_size, learning_rate_init=a.learning_rate, max_iter=a.epochs,
                         shuffle=True, random_state=a.seed, tol=0.0, n_iter_no_change=a.epochs + 1,
                         early_stopping=False)

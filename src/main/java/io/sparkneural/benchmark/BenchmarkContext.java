@@ -20,6 +20,10 @@ final class BenchmarkContext {
   TrainingRun sparkMlp;
   /** The model of that run. */
   NeuralClassificationModel sparkMlpModel;
+  /** spark-neural on the MLP task with the fast section's settings; null unless it ran. */
+  TrainingRun sparkFast;
+  /** scikit-learn with the fast section's settings; null unless it ran. */
+  TrainingRun sklearnFast;
   /** Plain DL4J on the MLP, one run per thread count. */
   final List<TrainingRun> plainMlp = new ArrayList<>();
   /** scikit-learn on the MLP; null unless it ran. */

@@ -102,6 +102,7 @@ public final class Benchmarks {
       case "peak" -> GemmPeak.run(ctx);
       case "datapath" -> DataPath.run(ctx);
       case "mlp" -> SparkVersusPlain.mlp(ctx);
+      case "fast" -> SparkVersusPlain.fast(ctx);
       case "inference" -> Inference.run(ctx);
       case "mllib" -> MllibComparison.run(ctx);
       case "sklearn" -> SklearnComparison.run(ctx);
@@ -130,6 +131,11 @@ public final class Benchmarks {
         .option("cnn-batch-size", "32", "minibatch size of the CNN (per worker for spark-neural)")
         .option("averaging-frequency", "20", "spark-neural's minibatches per worker between averaging rounds")
         .option("learning-rate", "1e-3", "Adam's learning rate, for every contender that uses Adam")
+        .option("fast-layers", "dense(128, relu) dense(10, softmax)", "the network of the time-to-accuracy section")
+        .option("fast-epochs", "3", "epochs of the time-to-accuracy section")
+        .option("fast-batch-size", "128", "minibatch size of the time-to-accuracy section (per worker)")
+        .option("fast-learning-rate", "0.006", "Adam's learning rate in the time-to-accuracy section")
+        .option("fast-averaging-frequency", "10", "averaging frequency in the time-to-accuracy section")
         .option("plain-threads", "1,2", "ND4J thread counts for the plain DL4J baselines, one run each")
         .option("train-limit", "0", "use only the first N training images (0 = all 60000)")
         .option("test-limit", "0", "use only the first N test images (0 = all 10000)")
@@ -175,7 +181,9 @@ public final class Benchmarks {
         o.integers("mllib-iterations", 1), solvers, o.integers("scaling-frequencies", 1),
         o.integers("scaling-workers", 1), o.integer("scaling-epochs", 1), o.integer("gemm-size", 1),
         o.string("python"), o.string("sklearn-script"), o.integer("sklearn-threads", 0),
-        Path.of(o.string("data-dir")), report.isEmpty() ? null : Path.of(report));
+        Path.of(o.string("data-dir")), report.isEmpty() ? null : Path.of(report),
+        new Settings.Fast(o.string("fast-layers"), o.integer("fast-epochs", 1), o.integer("fast-batch-size", 1),
+            o.positiveDouble("fast-learning-rate"), o.integer("fast-averaging-frequency", 1)));
   }
 
   private static void preamble(Report report, Settings s, String[] args) {

@@ -31,30 +31,18 @@ final class SklearnComparison {
       return;
     }
     TrainingRun ours = ctx.sparkMlp();
-    int threads = s.sklearnThreads() > 0 ? s.sklearnThreads() : Runtime.getRuntime().availableProcessors();
+    int threads = threads(s);
     ctx.progress("scikit-learn MLPClassifier, " + s.epochs() + " epochs, " + threads + " BLAS thread(s)");
-    JsonNode result;
+    Result result;
     try {
-      result = runScript(ctx, threads);
+      result = train(ctx, "64,32", s.epochs(), s.batchSize(), s.learningRate());
     } catch (IOException e) {
       Report.Section section = ctx.report.section("3. MNIST MLP: scikit-learn's MLPClassifier")
           .note("**Failed:** " + e.getMessage());
       ctx.out.print(section.markdown());
       return;
     }
-    List<TrainingRun.Point> curve = new ArrayList<>();
-    for (JsonNode p : result.path("epochs")) {
-      curve.add(new TrainingRun.Point(p.get("epoch").asInt(), p.get("seconds").asDouble(), p.get("accuracy").asDouble()));
-    }
-    double seconds = result.get("seconds").asDouble();
-    double accuracy = result.get("accuracy").asDouble();
-    int epochs = result.path("epochs_run").asInt(s.epochs());
-    if (curve.isEmpty()) {
-      curve.add(new TrainingRun.Point(epochs, seconds, accuracy));
-    }
-    TrainingRun sklearn = new TrainingRun("scikit-learn " + result.path("sklearn").asText(),
-        String.format(Locale.ROOT, "(64, 32) relu, adam, batch %d, %d BLAS thread(s)", s.batchSize(), threads),
-        result.get("rows").asLong(), curve, seconds, seconds, accuracy);
+    TrainingRun sklearn = result.run();
     ctx.sklearnMlp = sklearn;
     List<List<String>> rows = new ArrayList<>();
     for (TrainingRun run : List.of(ours, sklearn)) {
@@ -68,12 +56,47 @@ final class SklearnComparison {
             "s to " + s.targetAccuracy(), "spark-neural / this (samples/s)"), rows)
         .note("scikit-learn's network has no dropout (MLPClassifier has none) and trains in float64 on one process; "
             + "its BLAS may use " + threads + " thread(s) (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS). Its times exclude "
-            + "the per-epoch test evaluation and reading the files; numpy " + result.path("numpy").asText() + ".");
+            + "the per-epoch test evaluation and reading the files; numpy " + result.numpy() + ".");
     ctx.out.print(section.markdown());
   }
 
+  /** A scikit-learn run and the numpy version it ran on. */
+  record Result(TrainingRun run, String numpy) {}
+
+  /**
+   * Trains MLPClassifier with relu hidden layers of the given sizes and adam on the benchmark's rows, its BLAS on
+   * --sklearn-threads threads.
+   *
+   * @param hidden hidden layer sizes, comma separated, e.g. "64,32"
+   */
+  static Result train(BenchmarkContext ctx, String hidden, int epochs, int batchSize, double learningRate)
+      throws IOException {
+    Settings s = ctx.settings;
+    int threads = threads(s);
+    JsonNode result = runScript(ctx, threads, hidden, epochs, batchSize, learningRate);
+    List<TrainingRun.Point> curve = new ArrayList<>();
+    for (JsonNode p : result.path("epochs")) {
+      curve.add(new TrainingRun.Point(p.get("epoch").asInt(), p.get("seconds").asDouble(), p.get("accuracy").asDouble()));
+    }
+    double seconds = result.get("seconds").asDouble();
+    double accuracy = result.get("accuracy").asDouble();
+    int ran = result.path("epochs_run").asInt(epochs);
+    if (curve.isEmpty()) {
+      curve.add(new TrainingRun.Point(ran, seconds, accuracy));
+    }
+    TrainingRun run = new TrainingRun("scikit-learn " + result.path("sklearn").asText(),
+        String.format(Locale.ROOT, "(%s) relu, adam, batch %d, %d BLAS thread(s)", hidden.replace(",", ", "),
+            batchSize, threads),
+        result.get("rows").asLong(), curve, seconds, seconds, accuracy);
+    return new Result(run, result.path("numpy").asText());
+  }
+
+  static int threads(Settings s) {
+    return s.sklearnThreads() > 0 ? s.sklearnThreads() : Runtime.getRuntime().availableProcessors();
+  }
+
   /** Why scikit-learn cannot run here, or null when it can. */
-  private static String missing(Settings s) {
+  static String missing(Settings s) {
     if (!Files.isRegularFile(Path.of(s.sklearnScript()))) {
       return "the script " + s.sklearnScript() + " is not there (run the benchmark from the project's root).";
     }
@@ -102,7 +125,8 @@ final class SklearnComparison {
     }
   }
 
-  private static JsonNode runScript(BenchmarkContext ctx, int threads) throws IOException {
+  private static JsonNode runScript(BenchmarkContext ctx, int threads, String hidden, int epochs, int batchSize,
+      double learningRate) throws IOException {
     Settings s = ctx.settings;
     Path dir = ctx.data.dir;
     List<String> command = new ArrayList<>(List.of(s.python(), s.sklearnScript(),
@@ -110,8 +134,8 @@ final class SklearnComparison {
         "--train-labels", dir.resolve("train-labels-idx1-ubyte").toString(),
         "--test-images", dir.resolve("t10k-images-idx3-ubyte").toString(),
         "--test-labels", dir.resolve("t10k-labels-idx1-ubyte").toString(),
-        "--epochs", Integer.toString(s.epochs()), "--batch-size", Integer.toString(s.batchSize()),
-        "--learning-rate", Double.toString(s.learningRate()), "--seed", Long.toString(s.seed()),
+        "--hidden", hidden, "--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize),
+        "--learning-rate", Double.toString(learningRate), "--seed", Long.toString(s.seed()),
         "--train-limit", Integer.toString(s.trainLimit()), "--test-limit", Integer.toString(s.testLimit())));
     ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     Map<String, String> env = builder.environment();

@@ -30,7 +30,70 @@ final class SparkVersusPlain {
           s.batchSize(), s.learningRate(), s.seed(), threads));
     }
     others.addAll(ctx.plainMlp);
-    write(ctx, "1. MNIST MLP: spark-neural against plain DL4J", SeedNetworks.MLP, ctx.sparkMlp, others);
+    write(ctx, "1. MNIST MLP: spark-neural against plain DL4J", SeedNetworks.MLP, s.learningRate(), ctx.sparkMlp,
+        others, "");
+  }
+
+  /**
+   * Section 1b: the same task, with the network and settings a user would pick to reach the target accuracy soon:
+   * larger minibatches (fewer DL4J calls per epoch), a higher learning rate, no dropout. Plain DL4J runs the same.
+   */
+  static void fast(BenchmarkContext ctx) {
+    Settings s = ctx.settings;
+    Settings.Fast f = s.fast();
+    ctx.progress("spark-neural MLP for time to accuracy, " + f.epochs() + " epochs");
+    ctx.sparkFast = SparkNeuralRun.train(ctx.data, f.layers(), f.epochs(), f.batchSize(), s.workers(),
+        f.averagingFrequency(), f.learningRate(), s.seed()).run();
+    ctx.progress("plain DL4J MLP for time to accuracy, 1 thread");
+    List<TrainingRun> others = new ArrayList<>();
+    others.add(PlainDl4j.train(f.layers(), ctx.data.trainArrays(), ctx.data.testArrays(), f.epochs(),
+        f.batchSize(), f.learningRate(), s.seed(), 1));
+    String hidden = hiddenSizes(f.layers());
+    String sklearnNote = "";
+    if (hidden == null) {
+      sklearnNote = " scikit-learn is left out: its MLPClassifier has only dense relu layers, which this network is not.";
+    } else if (SklearnComparison.missing(s) != null) {
+      sklearnNote = " scikit-learn is left out: " + SklearnComparison.missing(s);
+    } else {
+      ctx.progress("scikit-learn MLPClassifier for time to accuracy");
+      try {
+        ctx.sklearnFast = SklearnComparison.train(ctx, hidden, f.epochs(), f.batchSize(), f.learningRate()).run();
+        others.add(ctx.sklearnFast);
+        sklearnNote = " scikit-learn trains the same layers in float64 on one process, its BLAS on "
+            + SklearnComparison.threads(s) + " thread(s); its times exclude reading the files.";
+      } catch (java.io.IOException e) {
+        sklearnNote = " scikit-learn failed: " + e.getMessage();
+      }
+    }
+    write(ctx, "1b. MNIST MLP: time to " + s.targetAccuracy() + " with settings chosen for it", f.layers(),
+        f.learningRate(), ctx.sparkFast, others, "Chosen for time to accuracy on this task: minibatches of "
+            + f.batchSize() + " (fewer DL4J calls per epoch than batch 32), Adam at " + f.learningRate()
+            + ", averaging every " + f.averagingFrequency() + " minibatches, no dropout." + sklearnNote);
+  }
+
+  /** The hidden sizes of a stack of dense relu layers ending in dense(10, softmax), as "128,64"; else null. */
+  static String hiddenSizes(String layers) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("dense\\((\\d+), (\\w+)\\)").matcher(layers);
+    List<String> sizes = new ArrayList<>();
+    int end = 0;
+    while (m.find()) {
+      if (!layers.substring(end, m.start()).isBlank()) {
+        return null;
+      }
+      sizes.add(m.group(1) + ":" + m.group(2));
+      end = m.end();
+    }
+    if (sizes.isEmpty() || !layers.substring(end).isBlank() || !sizes.get(sizes.size() - 1).equals("10:softmax")) {
+      return null;
+    }
+    List<String> hidden = new ArrayList<>();
+    for (String size : sizes.subList(0, sizes.size() - 1)) {
+      if (!size.endsWith(":relu")) {
+        return null;
+      }
+      hidden.add(size.substring(0, size.indexOf(':')));
+    }
+    return hidden.isEmpty() ? null : String.join(",", hidden);
   }
 
   /** Section 4: the seed CNN. */
@@ -44,11 +107,13 @@ final class SparkVersusPlain {
       ctx.plainCnn.add(PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
           s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), s.seed(), threads));
     }
-    write(ctx, "4. MNIST CNN: spark-neural against plain DL4J", SeedNetworks.CNN, ctx.sparkCnn, ctx.plainCnn);
+    write(ctx, "4. MNIST CNN: spark-neural against plain DL4J", SeedNetworks.CNN, s.learningRate(), ctx.sparkCnn,
+        ctx.plainCnn, "");
   }
 
-  private static void write(BenchmarkContext ctx, String title, String layers, TrainingRun spark,
-      List<TrainingRun> plain) {
+  /** @param extraNote said after the tables; "" for nothing */
+  private static void write(BenchmarkContext ctx, String title, String layers, double learningRate, TrainingRun spark,
+      List<TrainingRun> plain, String extraNote) {
     Settings s = ctx.settings;
     FlopCounter.Count cost = SeedNetworks.cost(layers);
     List<TrainingRun> runs = new ArrayList<>();
@@ -64,7 +129,7 @@ final class SparkVersusPlain {
           run == spark ? "1.00x" : Report.ratio(spark.samplesPerSecond() / run.samplesPerSecond())));
     }
     Report.Section section = ctx.report.section(title)
-        .note("Network: `" + layers + "`; Adam " + s.learningRate() + "; " + String.format(Locale.ROOT,
+        .note("Network: `" + layers + "`; Adam " + learningRate + "; " + String.format(Locale.ROOT,
             "%,d parameters, %.2f MFLOP per training example (3 x forward, from the layer shapes).",
             cost.parameters(), cost.trainingFlops() / 1e6))
         .table(Report.row("contender", "setting", "epochs", "s / epoch", "samples/s", "test accuracy",
@@ -75,6 +140,9 @@ final class SparkVersusPlain {
             + "data already in arrays on the driver (its epochs include cutting the shuffled minibatches). "
             + "spark-neural's workers each use one ND4J thread (" + Nd4jThreads.describe() + " at the start); "
             + "the plain runs set ND4J's and the BLAS library's thread counts as listed.");
+    if (!extraNote.isEmpty()) {
+      section.note(extraNote);
+    }
     ctx.out.print(section.markdown());
   }
 

@@ -21,6 +21,8 @@ final class Summary {
     addFlops(ctx, rows, "MLP", SeedNetworks.MLP, ctx.sparkMlp);
     ctx.plainMlp.forEach(r -> addFlops(ctx, rows, "MLP", SeedNetworks.MLP, r));
     addFlops(ctx, rows, "MLP", SeedNetworks.MLP, ctx.sklearnMlp);
+    addFlops(ctx, rows, "MLP of section 1b", ctx.settings.fast().layers(), ctx.sparkFast);
+    addFlops(ctx, rows, "MLP of section 1b", ctx.settings.fast().layers(), ctx.sklearnFast);
     addFlops(ctx, rows, "CNN", SeedNetworks.CNN, ctx.sparkCnn);
     ctx.plainCnn.forEach(r -> addFlops(ctx, rows, "CNN", SeedNetworks.CNN, r));
     if (rows.isEmpty()) {
@@ -53,6 +55,15 @@ final class Summary {
       }
       rows.add(target("MLP: time to " + s.targetAccuracy() + " test accuracy <= 5 s of training",
           ctx.sparkMlp.secondsTo(s.targetAccuracy()), 5.0, false, " s", "no (not reached)"));
+    }
+    if (ctx.sparkFast != null) {
+      rows.add(target("MLP task, settings of section 1b: time to " + s.targetAccuracy() + " test accuracy <= 5 s",
+          ctx.sparkFast.secondsTo(s.targetAccuracy()), 5.0, false, " s", "no (not reached)"));
+      if (ctx.sklearnFast != null) {
+        rows.add(target("MLP task, settings of section 1b: spark-neural >= 1.0x scikit-learn samples/s (same layers, "
+            + "batch " + s.fast().batchSize() + ")",
+            ctx.sparkFast.samplesPerSecond() / ctx.sklearnFast.samplesPerSecond(), 1.0, true, "x", "-"));
+      }
     }
     if (ctx.sparkMlp != null && ctx.sklearnMlp != null) {
       rows.add(target("MLP: spark-neural >= 1.0x scikit-learn samples/s at equal batch",
