@@ -64,6 +64,8 @@ final class DataPath {
       return 0L;
     }));
     MinibatchConverter converter = new MinibatchConverter("features", "label", Mnist.PIXELS, 10, true, batchSize, seed);
+    all.add(best("Spark: MinibatchConverter to flat float minibatches (what training caches)", rows,
+        () -> converter.convertToArrays(data.train).count()));
     all.add(best("Spark: MinibatchConverter to ND4J minibatches", rows, () -> converter.convert(data.train).count()));
     return all;
   }
