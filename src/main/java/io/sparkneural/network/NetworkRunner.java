@@ -2,7 +2,6 @@ package io.sparkneural.network;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Forward passes over rows given as flat float arrays, so callers need no ND4J types. Not thread-safe: one
