@@ -149,11 +149,11 @@ final class NeuralTraining {
             }
             Dataset<Row> flagged = all.withColumn("__sn_validation", flag);
             if (stratified) {
-                // a random flag is computed again each time the rows are read, and the rows need not come back in the
-            // same order: the cache keeps every row on one side of the split
-            // the stratifying window groups rows by label: spread them over the original partitions again
+                // the stratifying window groups rows by label: spread them over the original partitions again
                 flagged = flagged.repartition(all.rdd().getNumPartitions());
             }
+            // a random flag is computed again each time the rows are read, and the rows need not come back in the
+            // same order: the cache keeps every row on one side of the split
             flagged = flagged.persist();
             Dataset<Row> validation = flagged.filter(col("__sn_validation"));
             long validationRows = validation.count();
