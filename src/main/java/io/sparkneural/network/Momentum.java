@@ -3,8 +3,6 @@ package io.sparkneural.network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.schedule.ISchedule;
 
 import java.util.Map;
 import java.util.Objects;
@@ -14,8 +12,7 @@ import java.util.Objects;
  * DL4J ships only Nesterov momentum ({@code Nesterovs}); this fills the gap so {@code sgd(momentum=0.9)} means
  * what Keras means. Serialised in the network's JSON configuration by class name, like DL4J's own updaters.
  */
-public final class Momentum implements IUpdater {
-    private double learningRate;
+public final class Momentum extends FixedRateUpdater {
     private double momentum;
 
     /** For JSON deserialisation. */
@@ -24,12 +21,10 @@ public final class Momentum implements IUpdater {
     }
 
     public Momentum(double learningRate, double momentum) {
-        this.learningRate = learningRate;
+        super(learningRate);
         this.momentum = momentum;
     }
 
-    public double getLearningRate() { return learningRate; }
-    public void setLearningRate(double learningRate) { this.learningRate = learningRate; }
     public double getMomentum() { return momentum; }
     public void setMomentum(double momentum) { this.momentum = momentum; }
 
@@ -54,35 +49,17 @@ public final class Momentum implements IUpdater {
 
     @Override
     public Momentum clone() {
-        return new Momentum(learningRate, momentum);
-    }
-
-    @Override
-    public double getLearningRate(int iteration, int epoch) {
-        return learningRate;
-    }
-
-    @Override
-    public boolean hasLearningRate() {
-        return true;
-    }
-
-    @Override
-    public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
-        if (lrSchedule != null) {
-            throw new UnsupportedOperationException("sgd with classical momentum takes a fixed learning rate");
-        }
-        this.learningRate = lr;
+        return new Momentum(getLearningRate(), momentum);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Momentum m && m.learningRate == learningRate && m.momentum == momentum;
+        return o instanceof Momentum m && m.getLearningRate() == getLearningRate() && m.momentum == momentum;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(learningRate, momentum);
+        return Objects.hash(getLearningRate(), momentum);
     }
 
     /** The per-layer state: one velocity per parameter. */
@@ -126,7 +103,7 @@ public final class Momentum implements IUpdater {
         /** DL4J subtracts the returned "gradient" from the parameters, so it becomes {@code -v}. */
         @Override
         public void applyUpdater(INDArray gradient, int iteration, int epoch) {
-            velocity.muli(config.momentum).subi(gradient.reshape(velocity.shape()).mul(config.learningRate));
+            velocity.muli(config.momentum).subi(gradient.reshape(velocity.shape()).mul(config.getLearningRate()));
             gradient.assign(velocity.neg().reshape(gradient.shape()));
         }
     }

@@ -13,7 +13,6 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.*;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.AdaGrad;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
@@ -117,7 +116,7 @@ public final class NetworkFactory {
         return switch (o.name()) {
             case "sgd" -> o.momentum() <= 0 ? new Sgd(lr)
                     : o.nesterov() ? new Nesterovs(lr, o.momentum()) : new Momentum(lr, o.momentum());
-            case "adam" -> new Adam(lr, o.beta1(), o.beta2(), o.epsilon());
+            case "adam" -> new FlushToZeroAdam(lr, o.beta1(), o.beta2(), o.epsilon());
             case "rmsprop" -> new RmsProp(lr, o.rho(), o.epsilon());
             case "adagrad" -> new AdaGrad(lr, o.epsilon());
             default -> throw new IllegalArgumentException("optimizer " + o.name() + " has no DL4J counterpart");

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -51,7 +50,7 @@ class NetworkFactoryTest {
         assertEquals(1e-4, ((L1Regularization) third.getRegularization().get(0)).getL1().valueAt(0, 0), 1e-12);
         OutputLayer out = (OutputLayer) conf.getConf(3).getLayer();
         assertInstanceOf(LossMCXENT.class, out.getLossFn());
-        Adam adam = (Adam) out.getIUpdater();
+        FlushToZeroAdam adam = (FlushToZeroAdam) out.getIUpdater();
         assertEquals(0.001, adam.getLearningRate(), 1e-12);
         assertEquals(1e-7, adam.getEpsilon(), 1e-15, "Keras's epsilon");
     }
