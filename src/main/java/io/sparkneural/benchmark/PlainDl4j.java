@@ -1,5 +1,6 @@
 package io.sparkneural.benchmark;
 
+import io.sparkneural.network.GemmConvolution;
 import io.sparkneural.network.NdArrays;
 import io.sparkneural.network.NetworkMemory;
 import io.sparkneural.network.NetworkFactory;
@@ -35,17 +36,26 @@ final class PlainDl4j {
   static TrainingRun train(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test, int epochs,
       int batchSize, double learningRate, long seed, int threads) {
     return Nd4jThreads.with(threads, () -> trainHere(layers, train, test, epochs, batchSize, learningRate, seed,
-        threads));
+        threads, true));
+  }
+
+  /** As {@link #train}, but convolutions run DL4J's own im2col path instead of spark-neural's GemmConvolution. */
+  static TrainingRun trainWithDl4jConvolution(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test,
+      int epochs, int batchSize, double learningRate, long seed) {
+    return Nd4jThreads.with(1, () -> trainHere(layers, train, test, epochs, batchSize, learningRate, seed, 1, false));
   }
 
   private static TrainingRun trainHere(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test, int epochs,
-      int batchSize, double learningRate, long seed, int threads) {
+      int batchSize, double learningRate, long seed, int threads, boolean gemmConvolution) {
     NetworkSpec spec = NetworkSpec.parse(layers);
     OutputContract output = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, 10);
     MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.configuration(spec, SeedNetworks.inputShape(layers),
         output, OptimizerSpec.parse("adam"), learningRate, seed, 0));
     try {
       net.init();
+      if (gemmConvolution) {
+        GemmConvolution.install(net); // as the estimators do, so the ratio measures Spark's part alone
+      }
       Random random = new Random(seed);
       int[] order = new int[train.rows()];
       for (int i = 0; i < order.length; i++) {
@@ -60,7 +70,9 @@ final class PlainDl4j {
         seconds += (System.nanoTime() - start) / 1e9;
         curve.add(new TrainingRun.Point(epoch, seconds, accuracy(net, test)));
       }
-      return new TrainingRun("plain DL4J", threads + (threads == 1 ? " thread" : " threads") + ", batch " + batchSize,
+      String convolution = gemmConvolution || GemmConvolution.count(net) == 0 ? "" : ", DL4J's own convolution";
+      return new TrainingRun("plain DL4J", threads + (threads == 1 ? " thread" : " threads") + ", batch " + batchSize
+          + convolution,
           train.rows(), curve, seconds, seconds, curve.get(curve.size() - 1).testAccuracy());
     } finally {
       NetworkMemory.release(net);

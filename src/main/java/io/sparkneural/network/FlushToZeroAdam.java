@@ -1,7 +1,5 @@
 package io.sparkneural.network;
 
-import org.bytedeco.javacpp.FloatPointer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -96,7 +94,6 @@ public final class FlushToZeroAdam extends FixedRateUpdater {
     static final class AdamState implements GradientUpdater<FlushToZeroAdam> {
         private static final String M = "M";
         private static final String V = "V";
-        private static final boolean ON_CPU = Nd4j.getBackend().getClass().getName().contains(".cpu.");
         private final FlushToZeroAdam config;
         private INDArray m;
         private INDArray v;
@@ -144,8 +141,8 @@ public final class FlushToZeroAdam extends FixedRateUpdater {
         public void applyUpdater(INDArray gradient, int iteration, int epoch) {
             if (m == null) throw new IllegalStateException("adam state not set");
             double lr = config.getLearningRate();
-            if (ON_CPU && direct(gradient) && direct(m) && direct(v)) {
-                step(floats(gradient), floats(m), floats(v), (int) gradient.length(), iteration, lr);
+            if (NdArrays.inPlace(gradient) && NdArrays.inPlace(m) && NdArrays.inPlace(v)) {
+                step(NdArrays.buffer(gradient), NdArrays.buffer(m), NdArrays.buffer(v), (int) gradient.length(), iteration, lr);
             } else {
                 Nd4j.exec(new org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater(gradient, v, m, lr, config.beta1,
                         config.beta2, config.epsilon, iteration));
@@ -179,17 +176,6 @@ public final class FlushToZeroAdam extends FixedRateUpdater {
                 // divided before scaled, so a normal step never passes through a subnormal product
                 g.put(i, mi / den * alpha);
             }
-        }
-
-        /** One contiguous run of floats in host memory, so it can be read in place. */
-        private static boolean direct(INDArray a) {
-            return a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 && a.length() <= a.data().length()
-                    && a.length() <= Integer.MAX_VALUE;
-        }
-
-        private static FloatBuffer floats(INDArray a) {
-            // the data buffer of a view already starts at the view's first element
-            return new FloatPointer(a.data().addressPointer()).capacity(a.length()).asBuffer();
         }
     }
 }

@@ -1,0 +1,121 @@
+package io.sparkneural.network;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GemmConvolutionTest {
+
+    /** A network of one or two convolutions (and a max pooling after the first when two) and a softmax output. */
+    private static MultiLayerNetwork network(int channels, int height, int width, int[] kernel, int[] stride, int[] pad,
+                                             int[] dilation, ConvolutionMode mode, boolean two) {
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.FLOAT)
+                .updater(new Sgd(0.05)).convolutionMode(mode).list()
+                .layer(new ConvolutionLayer.Builder(kernel).stride(stride).padding(pad).dilation(dilation).nOut(5)
+                        .activation(Activation.TANH).build());
+        if (two) {
+            b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(1, 1).build())
+                    .layer(new ConvolutionLayer.Builder(2, 2).nOut(4).activation(Activation.RELU).build());
+        }
+        MultiLayerConfiguration conf = b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(height, width, channels)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    private static void assertSameAsDl4j(int channels, int height, int width, int[] kernel, int[] stride, int[] pad,
+                                         int[] dilation, ConvolutionMode mode, boolean two) {
+        MultiLayerNetwork theirs = network(channels, height, width, kernel, stride, pad, dilation, mode, two);
+        MultiLayerNetwork ours = network(channels, height, width, kernel, stride, pad, dilation, mode, two);
+        assertEquals(two ? 2 : 1, GemmConvolution.install(ours), "convolution layers served");
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, channels, height, width).subi(0.5);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 6, 3);
+        for (int i = 0; i < 6; i++) y.putScalar(i, i % 3, 1);
+        String what = "kernel " + kernel[0] + "x" + kernel[1] + ", stride " + stride[0] + "x" + stride[1] + ", pad "
+                + pad[0] + "x" + pad[1] + ", dilation " + dilation[0] + ", " + mode + (two ? ", two layers" : "");
+        long served = GemmConvolution.SERVED.get();
+        assertClose(theirs.output(x), ours.output(x), 1e-5, "output, " + what);
+        assertEquals(served + (two ? 2 : 1), GemmConvolution.SERVED.get(), "forward passes the helper computed");
+
+        theirs.setInput(x);
+        theirs.setLabels(y);
+        theirs.computeGradientAndScore();
+        ours.setInput(x);
+        ours.setLabels(y);
+        ours.computeGradientAndScore();
+        assertClose(theirs.gradient().gradient(), ours.gradient().gradient(), 1e-5, "gradients, " + what);
+        assertTrue(GemmConvolution.SERVED.get() >= served + (two ? 6 : 3), "backward passes the helper computed");
+
+        for (int step = 0; step < 5; step++) {
+            theirs.fit(x, y);
+            ours.fit(x, y);
+        }
+        assertClose(theirs.params(), ours.params(), 1e-5, "parameters after 5 steps, " + what);
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, double tolerance, String what) {
+        assertEquals(expected.length(), actual.length(), what);
+        double scale = Math.max(1e-3, expected.amaxNumber().doubleValue());
+        double diff = expected.reshape(expected.length()).sub(actual.reshape(actual.length())).amaxNumber().doubleValue();
+        assertTrue(diff <= tolerance * scale * 10, what + ": differs by " + diff + " (largest value " + scale + ")");
+    }
+
+    @Test
+    void networksRestoredForTrainingAndPredictionUseIt() {
+        MultiLayerNetwork trained = network(1, 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, ConvolutionMode.Truncate, true);
+        MultiLayerNetwork restored = NetworkState.of(trained).restoreForInference();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 8, 8);
+        long served = GemmConvolution.SERVED.get();
+        assertClose(trained.output(x), restored.output(x), 1e-5, "restored network's output");
+        assertEquals(served + 2, GemmConvolution.SERVED.get(), "both convolutions of the restored network");
+    }
+
+    @Test
+    void oneInputChannelNoPadding() {
+        assertSameAsDl4j(1, 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1},
+                ConvolutionMode.Truncate, false);
+    }
+
+    @Test
+    void severalChannelsOddShapeStrideAndPadding() {
+        assertSameAsDl4j(3, 9, 7, new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, new int[] {1, 1},
+                ConvolutionMode.Truncate, false);
+    }
+
+    @Test
+    void sameModeWithStride() {
+        assertSameAsDl4j(2, 9, 10, new int[] {5, 5}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1},
+                ConvolutionMode.Same, false);
+    }
+
+    @Test
+    void dilation() {
+        assertSameAsDl4j(2, 10, 10, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {2, 2},
+                ConvolutionMode.Truncate, false);
+    }
+
+    @Test
+    void stackedWithPoolingBetween() {
+        assertSameAsDl4j(2, 12, 11, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
+                ConvolutionMode.Truncate, true);
+    }
+}
