@@ -308,6 +308,12 @@ public final class GemmConvolution implements ConvolutionHelper {
         }
     }
 
+    /**
+     * The largest per-thread buffer (floats) this helper keeps on the Java heap: 64 MB. Beyond it (large images in
+     * large minibatches) DL4J's own convolution runs, in its off-heap workspaces, rather than risk an executor's heap.
+     */
+    static final long MAX_BUFFER = 1L << 24;
+
     /** Sizes of one convolution, or null where this helper declines. */
     record Geometry(int batch, int inC, int inH, int inW, int outC, int kH, int kW, int sH, int sW, int pH, int pW,
                     int dH, int dW, int outH, int outW) {
@@ -357,7 +363,8 @@ public final class GemmConvolution implements ConvolutionHelper {
                 outW = (inW + 2 * pad[1] - dilation[1] * (kW - 1) - 1) / strides[1] + 1;
             }
             long rows = input.size(0) * (long) outH * outW;
-            if (outH <= 0 || outW <= 0 || rows * weights.size(1) * kH * kW > Integer.MAX_VALUE) return null;
+            long largest = Math.max(Math.max(rows * weights.size(1) * kH * kW, rows * weights.size(0)), input.length());
+            if (outH <= 0 || outW <= 0 || largest > MAX_BUFFER) return null;
             return new Geometry((int) input.size(0), (int) input.size(1), inH, inW, (int) weights.size(0), kH, kW,
                     strides[0], strides[1], pad[0], pad[1], dilation[0], dilation[1], outH, outW);
         }

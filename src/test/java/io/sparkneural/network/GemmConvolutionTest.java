@@ -90,6 +90,18 @@ class GemmConvolutionTest {
     }
 
     @Test
+    void declinesConvolutionsWhoseBuffersWouldBeTooLargeForTheHeap() {
+        INDArray weights = Nd4j.create(DataType.FLOAT, 64, 3, 3, 3);
+        INDArray big = Nd4j.create(DataType.FLOAT, 64, 3, 224, 224);
+        assertTrue(GemmConvolution.Geometry.of(big, weights, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                ConvolutionMode.Truncate, new int[] {1, 1}, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) == null,
+                "64 images of 224x224x3 need a 86M-float patch matrix: left to DL4J");
+        INDArray small = Nd4j.create(DataType.FLOAT, 32, 3, 32, 32);
+        assertTrue(GemmConvolution.Geometry.of(small, weights, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                ConvolutionMode.Truncate, new int[] {1, 1}, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) != null);
+    }
+
+    @Test
     void oneInputChannelNoPadding() {
         assertSameAsDl4j(1, 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1},
                 ConvolutionMode.Truncate, false);
