@@ -235,8 +235,8 @@ public final class GemmConvolution implements ConvolutionHelper {
                 for (int kx = 0; kx < g.kW; kx++) {
                     int row = ((c * g.kH + ky) * g.kW + kx) * rows;
                     int xShift = kx * g.dW - g.pW;
-                    int oxFrom = g.firstInside(xShift, g.sW);
-                    int oxTo = g.endInside(xShift, g.sW, g.inW, g.outW);
+                    int oxFrom = g.firstInside(xShift);
+                    int oxTo = g.endInside(xShift);
                     for (int n = 0; n < g.batch; n++) {
                         for (int oy = 0; oy < g.outH; oy++) {
                             int dst = row + (n * g.outH + oy) * g.outW;
@@ -274,8 +274,8 @@ public final class GemmConvolution implements ConvolutionHelper {
                 for (int kx = 0; kx < g.kW; kx++) {
                     int row = ((c * g.kH + ky) * g.kW + kx) * rows;
                     int xShift = kx * g.dW - g.pW;
-                    int oxFrom = g.firstInside(xShift, g.sW);
-                    int oxTo = g.endInside(xShift, g.sW, g.inW, g.outW);
+                    int oxFrom = g.firstInside(xShift);
+                    int oxTo = g.endInside(xShift);
                     for (int n = 0; n < g.batch; n++) {
                         for (int oy = 0; oy < g.outH; oy++) {
                             int iy = oy * g.sH - g.pH + ky * g.dH;
@@ -326,15 +326,15 @@ public final class GemmConvolution implements ConvolutionHelper {
             return outH * outW;
         }
 
-        /** First output column whose tap {@code ox * stride + shift} lies inside the image. */
-        int firstInside(int shift, int stride) {
-            return shift >= 0 ? 0 : Math.min(outW, (-shift + stride - 1) / stride);
+        /** First output column whose tap {@code ox * sW + shift} lies inside the image. */
+        int firstInside(int shift) {
+            return shift >= 0 ? 0 : Math.min(outW, (-shift + sW - 1) / sW);
         }
 
-        /** One past the last output column whose tap lies inside the image of width {@code width}. */
-        int endInside(int shift, int stride, int width, int outWidth) {
-            int last = width - 1 - shift; // ox * stride <= last
-            return last < 0 ? 0 : Math.min(outWidth, last / stride + 1);
+        /** One past the last output column whose tap {@code ox * sW + shift} lies inside the image. */
+        int endInside(int shift) {
+            int last = inW - 1 - shift; // ox * sW <= last
+            return last < 0 ? 0 : Math.min(outW, last / sW + 1);
         }
 
         int k() {
