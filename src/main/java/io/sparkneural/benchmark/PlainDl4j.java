@@ -1,6 +1,7 @@
 package io.sparkneural.benchmark;
 
 import io.sparkneural.network.GemmConvolution;
+import io.sparkneural.network.LayerHelpers;
 import io.sparkneural.network.NdArrays;
 import io.sparkneural.network.NetworkMemory;
 import io.sparkneural.network.NetworkFactory;
@@ -39,22 +40,22 @@ final class PlainDl4j {
         threads, true));
   }
 
-  /** As {@link #train}, but convolutions run DL4J's own im2col path instead of spark-neural's GemmConvolution. */
+  /** As {@link #train}, but convolutions and pooling run DL4J's own code instead of spark-neural's LayerHelpers. */
   static TrainingRun trainWithDl4jConvolution(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test,
       int epochs, int batchSize, double learningRate, long seed) {
     return Nd4jThreads.with(1, () -> trainHere(layers, train, test, epochs, batchSize, learningRate, seed, 1, false));
   }
 
   private static TrainingRun trainHere(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test, int epochs,
-      int batchSize, double learningRate, long seed, int threads, boolean gemmConvolution) {
+      int batchSize, double learningRate, long seed, int threads, boolean ownLayers) {
     NetworkSpec spec = NetworkSpec.parse(layers);
     OutputContract output = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, 10);
     MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.configuration(spec, SeedNetworks.inputShape(layers),
         output, OptimizerSpec.parse("adam"), learningRate, seed, 0));
     try {
       net.init();
-      if (gemmConvolution) {
-        GemmConvolution.install(net); // as the estimators do, so the ratio measures Spark's part alone
+      if (ownLayers) {
+        LayerHelpers.install(net); // as the estimators do, so the ratio measures Spark's part alone
       }
       Random random = new Random(seed);
       int[] order = new int[train.rows()];
@@ -70,7 +71,7 @@ final class PlainDl4j {
         seconds += (System.nanoTime() - start) / 1e9;
         curve.add(new TrainingRun.Point(epoch, seconds, accuracy(net, test)));
       }
-      String convolution = gemmConvolution || GemmConvolution.count(net) == 0 ? "" : ", DL4J's own convolution";
+      String convolution = ownLayers || GemmConvolution.count(net) == 0 ? "" : ", DL4J's own conv. and pooling";
       return new TrainingRun("plain DL4J", threads + (threads == 1 ? " thread" : " threads") + ", batch " + batchSize
           + convolution,
           train.rows(), curve, seconds, seconds, curve.get(curve.size() - 1).testAccuracy());

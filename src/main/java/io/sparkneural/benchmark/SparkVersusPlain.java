@@ -107,13 +107,14 @@ final class SparkVersusPlain {
       ctx.plainCnn.add(PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
           s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), s.seed(), threads));
     }
-    ctx.progress("plain DL4J CNN, 1 thread, DL4J's own convolution");
+    ctx.progress("plain DL4J CNN, 1 thread, DL4J's own convolution and pooling");
     ctx.plainCnn.add(PlainDl4j.trainWithDl4jConvolution(SeedNetworks.CNN, ctx.data.trainArrays(),
         ctx.data.testArrays(), s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), s.seed()));
     write(ctx, "4. MNIST CNN: spark-neural against plain DL4J", SeedNetworks.CNN, s.learningRate(), ctx.sparkCnn,
-        ctx.plainCnn, "spark-neural and the plain runs compute their convolutions with spark-neural's "
-            + "GemmConvolution (one contiguous im2col and single matrix multiplies, installed in DL4J's layer); the "
-            + "last row is DL4J's own convolution, for the difference.");
+        ctx.plainCnn, "spark-neural and the plain runs compute their convolutions and max pooling with "
+            + "spark-neural's LayerHelpers (GemmConvolution: one contiguous im2col and single matrix multiplies; "
+            + "MaxPooling: plain loops; both installed in DL4J's layers); the last row is DL4J's own convolution and "
+            + "pooling, for the difference.");
   }
 
   /** @param extraNote said after the tables; "" for nothing */

@@ -18,13 +18,13 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.lang.reflect.Field;
 import java.nio.FloatBuffer;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * 2-D convolution as one matrix multiply over a contiguous im2col buffer, plugged into DL4J's
@@ -39,28 +39,21 @@ import java.util.Map;
  * <p>Takes float NCHW layers with bias on ND4J's CPU backend; for anything else it declines (returns null) and DL4J
  * runs its own implementation.
  */
-public final class GemmConvolution implements ConvolutionHelper {
-    private static final GemmConvolution INSTANCE = new GemmConvolution();
-    private static final Field HELPER = helperField();
+public final class GemmConvolution extends LayerHelpers.CpuHelper implements ConvolutionHelper {
+    private static final LayerHelpers.Slot SLOT = new LayerHelpers.Slot(ConvolutionLayer.class);
     /** Passes computed here rather than declined to DL4J; tests read it to know which code ran. */
     static final java.util.concurrent.atomic.AtomicLong SERVED = new java.util.concurrent.atomic.AtomicLong();
+    /** Passes that reused this layer's previous forward pass instead of computing it again. */
+    static final java.util.concurrent.atomic.AtomicLong REUSED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** What the layer's last forward pass computed; one instance per layer, so layers do not evict each other. */
+    private final LastForward last = new LastForward();
 
     private GemmConvolution() {}
 
-    /** Puts this helper into every plain 2-D convolution layer of {@code net} it can serve; returns how many. */
+    /** Puts a helper into every plain 2-D convolution layer of {@code net} it can serve; returns how many. */
     public static int install(MultiLayerNetwork net) {
-        if (HELPER == null) return 0;
-        int installed = 0;
-        for (Layer layer : net.getLayers()) {
-            if (!servable(layer)) continue;
-            try {
-                HELPER.set(layer, INSTANCE);
-                installed++;
-            } catch (IllegalAccessException e) {
-                return installed;
-            }
-        }
-        return installed;
+        return SLOT.fill(net, GemmConvolution::servable, GemmConvolution::new);
     }
 
     /** How many layers of {@code net} this helper could serve (whether or not it is installed). */
@@ -77,26 +70,6 @@ public final class GemmConvolution implements ConvolutionHelper {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf =
                 (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.conf().getLayer();
         return conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.hasBias();
-    }
-
-    private static Field helperField() {
-        try {
-            Field f = ConvolutionLayer.class.getDeclaredField("helper");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null; // another DL4J version: keep DL4J's own convolution
-        }
-    }
-
-    @Override
-    public boolean checkSupported() {
-        return true;
-    }
-
-    @Override
-    public Map<String, Long> helperMemoryUse() {
-        return Map.of();
     }
 
     @Override
@@ -138,19 +111,39 @@ public final class GemmConvolution implements ConvolutionHelper {
         return new IllegalStateException("spark-neural's GEMM convolution failed, DL4J's own takes over: " + e, e);
     }
 
-    private INDArray forward(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
-                             ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
-                             LayerWorkspaceMgr workspaceMgr) {
+    /*
+     * Synchronized because the reuse below keeps state in this layer's helper; a network serves one thread at a time
+     * anyway (DL4J keeps each layer's input in a field), so the lock is never contended.
+     */
+    private synchronized INDArray forward(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides,
+                                          int[] pad, ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
+                                          LayerWorkspaceMgr workspaceMgr) {
         Geometry g = Geometry.of(input, weights, kernel, strides, pad, convolutionMode, dilation, format);
         if (g == null || !NdArrays.inPlace(bias)) return null;
-        INDArray col = im2col(g, input, workspaceMgr, ArrayType.FF_WORKING_MEM);
+        float[] in = copyOut(input, Scratch.C);
+        float[] params = copyParams(weights, bias);
+        int paramCount = (int) (weights.length() + bias.length());
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                g.batch, g.outC, g.outH, g.outW);
+        /*
+         * DL4J's ConvolutionLayer runs the forward pass twice per training step: once for the activations and again
+         * at the start of backprop, for the activation's derivative. The second pass sees the same input and weights,
+         * so its output is the first one's. Equal values (not the same array objects, which DL4J reuses while
+         * updating weights in place) are what make the reuse exact.
+         */
+        if (last.sameForward(g, in, params, paramCount)) {
+            NdArrays.buffer(out).put(last.preOutput, 0, (int) out.length());
+            REUSED.incrementAndGet();
+            SERVED.incrementAndGet();
+            return out;
+        }
+        INDArray col = last.remember(g, in, params, paramCount);
+        fillIm2col(g, in, col);
         // [outC, K] x [K, rows]: rows run (n, oy, ox), so each (o, n) pair is one output plane, in order
         INDArray z = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, g.outC, g.rows());
         Nd4j.gemm(matrix(weights, g), col, z, false, false, 1.0, 0.0);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                g.batch, g.outC, g.outH, g.outW);
         float[] zs = copyOut(z, Scratch.A);
-        float[] os = Scratch.B.get(out.length());
+        float[] os = last.preOutput((int) out.length());
         FloatBuffer bb = NdArrays.buffer(bias);
         int plane = g.plane();
         for (int o = 0; o < g.outC; o++) {
@@ -162,11 +155,22 @@ public final class GemmConvolution implements ConvolutionHelper {
             }
         }
         NdArrays.buffer(out).put(os, 0, (int) out.length());
+        last.complete(g);
         SERVED.incrementAndGet();
         return out;
     }
 
-    private Pair<Gradient, INDArray> backward(INDArray input, INDArray weights, INDArray delta, int[] kernel,
+    /** The weights then the bias, at the start of a per-thread scratch array. */
+    private static float[] copyParams(INDArray weights, INDArray bias) {
+        INDArray w = NdArrays.inPlace(weights) && weights.ordering() == 'c' ? weights : weights.dup('c');
+        int nw = (int) w.length();
+        float[] params = Scratch.E.get(nw + bias.length());
+        NdArrays.buffer(w).get(params, 0, nw);
+        NdArrays.buffer(bias).get(params, nw, (int) bias.length());
+        return params;
+    }
+
+    private synchronized Pair<Gradient, INDArray> backward(INDArray input, INDArray weights, INDArray delta, int[] kernel,
                                               int[] strides, int[] pad, INDArray biasGradView, INDArray weightGradView,
                                               ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
                                               LayerWorkspaceMgr workspaceMgr) {
@@ -195,7 +199,15 @@ public final class GemmConvolution implements ConvolutionHelper {
         }
         INDArray d2 = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, g.outC, g.rows());
         NdArrays.buffer(d2).put(dt, 0, count);
-        INDArray col = im2col(g, input, workspaceMgr, ArrayType.BP_WORKING_MEM);
+        // the weight gradient needs the forward pass's im2col: kept from it where the input is unchanged
+        float[] in = copyOut(input, Scratch.C);
+        INDArray col = last.im2colOf(g, in);
+        if (col == null) {
+            col = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, g.k(), g.rows());
+            fillIm2col(g, in, col);
+        } else {
+            REUSED.incrementAndGet();
+        }
         Nd4j.gemm(d2, col, weightGrad, false, true, 1.0, 0.0);
         INDArray dcol = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, g.k(), g.rows());
         Nd4j.gemm(matrix(weights, g), d2, dcol, true, false, 1.0, 0.0);
@@ -226,8 +238,7 @@ public final class GemmConvolution implements ConvolutionHelper {
      * Row (c, ky, kx), column (n, oy, ox): the input pixel under that kernel tap, or 0 in the padding. Laid out so
      * that the inner loop reads a row of the image and writes a row of the buffer.
      */
-    private static INDArray im2col(Geometry g, INDArray input, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
-        float[] in = copyOut(input, Scratch.C);
+    private static void fillIm2col(Geometry g, float[] in, INDArray col) {
         float[] out = Scratch.D.get((long) g.k() * g.rows());
         int rows = g.rows();
         for (int c = 0; c < g.inC; c++) {
@@ -242,32 +253,30 @@ public final class GemmConvolution implements ConvolutionHelper {
                             int dst = row + (n * g.outH + oy) * g.outW;
                             int iy = oy * g.sH - g.pH + ky * g.dH;
                             if (iy < 0 || iy >= g.inH) {
-                                java.util.Arrays.fill(out, dst, dst + g.outW, 0f);
+                                Arrays.fill(out, dst, dst + g.outW, 0f);
                                 continue;
                             }
                             int src = ((n * g.inC + c) * g.inH + iy) * g.inW + xShift;
-                            if (oxFrom > 0) java.util.Arrays.fill(out, dst, dst + oxFrom, 0f);
+                            if (oxFrom > 0) Arrays.fill(out, dst, dst + oxFrom, 0f);
                             if (g.sW == 1) {
                                 if (oxTo > oxFrom) System.arraycopy(in, src + oxFrom, out, dst + oxFrom, oxTo - oxFrom);
                             } else {
                                 for (int ox = oxFrom; ox < oxTo; ox++) out[dst + ox] = in[src + ox * g.sW];
                             }
-                            if (oxTo < g.outW) java.util.Arrays.fill(out, dst + Math.max(oxFrom, oxTo), dst + g.outW, 0f);
+                            if (oxTo < g.outW) Arrays.fill(out, dst + Math.max(oxFrom, oxTo), dst + g.outW, 0f);
                         }
                     }
                 }
             }
         }
-        INDArray col = workspaceMgr.createUninitialized(type, DataType.FLOAT, g.k(), rows);
         NdArrays.buffer(col).put(out, 0, g.k() * rows);
-        return col;
     }
 
     /** The reverse of im2col: each entry of {@code dcol} [K, rows] added back onto the input pixel it came from. */
     private static float[] col2im(Geometry g, float[] dcol) {
         int size = g.batch * g.inC * g.inH * g.inW;
         float[] eps = Scratch.C.get(size);
-        java.util.Arrays.fill(eps, 0, size, 0f);
+        Arrays.fill(eps, 0, size, 0f);
         int rows = g.rows();
         for (int c = 0; c < g.inC; c++) {
             for (int ky = 0; ky < g.kH; ky++) {
@@ -282,7 +291,12 @@ public final class GemmConvolution implements ConvolutionHelper {
                             if (iy < 0 || iy >= g.inH) continue;
                             int src = row + (n * g.outH + oy) * g.outW;
                             int dst = ((n * g.inC + c) * g.inH + iy) * g.inW + xShift;
-                            for (int ox = oxFrom; ox < oxTo; ox++) eps[dst + ox * g.sW] += dcol[src + ox];
+                            if (g.sW == 1) {
+                                // unit stride as its own loop: the JIT vectorises it, the strided one it cannot
+                                for (int ox = oxFrom; ox < oxTo; ox++) eps[dst + ox] += dcol[src + ox];
+                            } else {
+                                for (int ox = oxFrom; ox < oxTo; ox++) eps[dst + ox * g.sW] += dcol[src + ox];
+                            }
                         }
                     }
                 }
@@ -291,9 +305,72 @@ public final class GemmConvolution implements ConvolutionHelper {
         return eps;
     }
 
+    /**
+     * One layer's last forward pass: the input and parameter values it read, its output before the activation, and
+     * its im2col. The im2col sits outside DL4J's workspaces because it must outlive the forward pass's scope until
+     * backprop's weight gradient reads it.
+     */
+    private static final class LastForward {
+        private Geometry geometry;
+        private float[] input = new float[0];
+        private float[] params = new float[0];
+        private float[] preOutput = new float[0];
+        private INDArray col;
+        private int inputLength;
+        private int paramsLength;
+        private boolean hasOutput;
+
+        boolean sameForward(Geometry g, float[] in, float[] p, int pCount) {
+            return hasOutput && sameInput(g, in) && paramsLength == pCount
+                    && Arrays.equals(params, 0, pCount, p, 0, pCount);
+        }
+
+        /** The im2col of {@code in} if the last forward pass read exactly these values; else null. */
+        INDArray im2colOf(Geometry g, float[] in) {
+            return col != null && sameInput(g, in) ? col : null;
+        }
+
+        private boolean sameInput(Geometry g, float[] in) {
+            int n = g.inputLength();
+            return g.equals(geometry) && inputLength == n && Arrays.equals(input, 0, n, in, 0, n);
+        }
+
+        /** Records the values a new forward pass reads; returns the (uninitialised) array its im2col goes into. */
+        INDArray remember(Geometry g, float[] in, float[] p, int pCount) {
+            int n = g.inputLength();
+            if (input.length < n) input = new float[n];
+            System.arraycopy(in, 0, input, 0, n);
+            inputLength = n;
+            if (params.length < pCount) params = new float[pCount];
+            paramsLength = pCount;
+            System.arraycopy(p, 0, params, 0, pCount);
+            if (col == null || col.size(0) != g.k() || col.size(1) != g.rows()) {
+                col = null;
+                try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    col = Nd4j.createUninitialized(DataType.FLOAT, g.k(), g.rows());
+                }
+            }
+            geometry = null; // until complete(): a pass that fails half way must not be reused
+            hasOutput = false;
+            return col;
+        }
+
+        /** The array the new pass writes its output into. */
+        float[] preOutput(int size) {
+            if (preOutput.length < size) preOutput = new float[size];
+            return preOutput;
+        }
+
+        /** The new pass's im2col and output are written: both may be reused. */
+        void complete(Geometry g) {
+            geometry = g;
+            hasOutput = true;
+        }
+    }
+
     /** Per-thread float arrays that grow to the largest size asked for: training runs the same shapes every step. */
     private enum Scratch {
-        A, B, C, D;
+        A, B, C, D, E;
 
         private final ThreadLocal<float[]> arrays = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -341,6 +418,16 @@ public final class GemmConvolution implements ConvolutionHelper {
             return inC * kH * kW;
         }
 
+        int inputLength() {
+            return batch * inC * inH * inW;
+        }
+
+        /** Output positions along one axis, as DL4J counts them (which passes the top-left padding in Same mode). */
+        static int outputSize(int in, int kernel, int stride, int pad, int dilation, ConvolutionMode mode) {
+            if (mode == ConvolutionMode.Same) return (in + stride - 1) / stride; // ceil(in / stride)
+            return (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
+        }
+
         static Geometry of(INDArray input, INDArray weights, int[] kernel, int[] strides, int[] pad,
                            ConvolutionMode mode, int[] dilation, CNN2DFormat format) {
             if (!NdArrays.onCpu() || format != CNN2DFormat.NCHW || input.rank() != 4 || weights.rank() != 4
@@ -352,16 +439,8 @@ public final class GemmConvolution implements ConvolutionHelper {
             int inW = (int) input.size(3);
             int kH = kernel[0];
             int kW = kernel[1];
-            int outH;
-            int outW;
-            if (mode == ConvolutionMode.Same) {
-                // DL4J passes the top-left padding; the output covers ceil(in / stride) positions
-                outH = (inH + strides[0] - 1) / strides[0];
-                outW = (inW + strides[1] - 1) / strides[1];
-            } else {
-                outH = (inH + 2 * pad[0] - dilation[0] * (kH - 1) - 1) / strides[0] + 1;
-                outW = (inW + 2 * pad[1] - dilation[1] * (kW - 1) - 1) / strides[1] + 1;
-            }
+            int outH = outputSize(inH, kH, strides[0], pad[0], dilation[0], mode);
+            int outW = outputSize(inW, kW, strides[1], pad[1], dilation[1], mode);
             long rows = input.size(0) * (long) outH * outW;
             long largest = Math.max(Math.max(rows * weights.size(1) * kH * kW, rows * weights.size(0)), input.length());
             if (outH <= 0 || outW <= 0 || largest > MAX_BUFFER) return null;

@@ -58,7 +58,7 @@ public final class NetworkState implements Serializable {
     public MultiLayerNetwork restoreForInference() {
         MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
         net.init(Nd4j.createFromArray(params).reshape(1, params.length), false);
-        GemmConvolution.install(net);
+        LayerHelpers.install(net);
         return net;
     }
 

@@ -1,7 +1,7 @@
 package io.sparkneural.train;
 
 import io.sparkneural.data.MinibatchArrays;
-import io.sparkneural.network.GemmConvolution;
+import io.sparkneural.network.LayerHelpers;
 import io.sparkneural.network.NdArrays;
 import io.sparkneural.network.NetworkMemory;
 import org.apache.spark.BarrierTaskContext;
@@ -110,7 +110,7 @@ final class AveragingRounds implements EpochEngine {
         this.rows = total;
         this.net = new MultiLayerNetwork(conf.clone()); // training advances its iteration count
         this.net.init();
-        GemmConvolution.install(this.net);
+        LayerHelpers.install(this.net);
         this.configuration = sc.broadcast(conf.toJson());
         this.progress = new RoundProgress(sc.getConf().get("spark.driver.host", "127.0.0.1"));
     }
@@ -372,7 +372,7 @@ final class AveragingRounds implements EpochEngine {
             // the thread-local workspaces of the thread that last ran them, so they are not handed between threads
             MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
             net.init();
-            GemmConvolution.install(net);
+            LayerHelpers.install(net);
             RoundProgress.Sender sender = new RoundProgress.Sender(worker == 0 ? progress : null);
             try {
                 RoundState state = start.value();

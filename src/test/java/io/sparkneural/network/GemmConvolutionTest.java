@@ -90,6 +90,39 @@ class GemmConvolutionTest {
     }
 
     @Test
+    void backpropReusesTheForwardPassOnlyWhileInputAndWeightsAreUnchanged() {
+        MultiLayerNetwork theirs = network(2, 9, 9, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, ConvolutionMode.Truncate, true);
+        MultiLayerNetwork ours = network(2, 9, 9, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, ConvolutionMode.Truncate, true);
+        GemmConvolution.install(ours);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 2, 9, 9);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 3);
+        for (int i = 0; i < 4; i++) y.putScalar(i, i % 3, 1);
+        ours.setInput(x);
+        ours.setLabels(y);
+        long reused = GemmConvolution.REUSED.get();
+        ours.computeGradientAndScore();
+        // per convolution: DL4J's second forward pass at the start of backprop, and the weight gradient's im2col
+        assertEquals(reused + 4, GemmConvolution.REUSED.get(), "passes taken from the forward pass");
+
+        // the same array objects with new values: weights replaced, then the input changed in place
+        assertClose(theirs.output(x), ours.output(x), 1e-5, "output before any change");
+        INDArray halved = theirs.params().mul(0.5);
+        theirs.setParams(halved);
+        ours.setParams(halved);
+        assertClose(theirs.output(x), ours.output(x), 1e-5, "output after the weights changed");
+        x.muli(-2);
+        assertClose(theirs.output(x), ours.output(x), 1e-5, "output after the input changed in place");
+        ours.setInput(x);
+        theirs.setInput(x);
+        ours.computeGradientAndScore();
+        theirs.setLabels(y);
+        theirs.computeGradientAndScore();
+        assertClose(theirs.gradient().gradient(), ours.gradient().gradient(), 1e-5, "gradients after both changes");
+    }
+
+    @Test
     void declinesConvolutionsWhoseBuffersWouldBeTooLargeForTheHeap() {
         INDArray weights = Nd4j.create(DataType.FLOAT, 64, 3, 3, 3);
         INDArray big = Nd4j.create(DataType.FLOAT, 64, 3, 224, 224);
