@@ -160,6 +160,16 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
         return out;
     }
 
+    /** Whether this layer's last forward pass (and its off-heap patch matrix) is kept. */
+    synchronized boolean keepsForwardPass() {
+        return last.col != null;
+    }
+
+    /** Drops the kept forward pass and frees its off-heap patch matrix now rather than at the next GC. */
+    synchronized void release() {
+        last.release();
+    }
+
     /** The weights then the bias, at the start of a per-thread scratch array. */
     private static float[] copyParams(INDArray weights, INDArray bias) {
         INDArray w = NdArrays.inPlace(weights) && weights.ordering() == 'c' ? weights : weights.dup('c');
@@ -359,6 +369,18 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
         float[] preOutput(int size) {
             if (preOutput.length < size) preOutput = new float[size];
             return preOutput;
+        }
+
+        void release() {
+            if (col != null && !col.wasClosed() && col.closeable()) col.close();
+            col = null;
+            geometry = null;
+            hasOutput = false;
+            inputLength = 0;
+            paramsLength = 0;
+            input = new float[0];
+            params = new float[0];
+            preOutput = new float[0];
         }
 
         /** The new pass's im2col and output are written: both may be reused. */

@@ -22,6 +22,13 @@ public final class LayerHelpers {
         return GemmConvolution.install(net) + MaxPooling.install(net);
     }
 
+    /** Frees what the helpers of {@code net}'s layers keep between passes (off-heap patch matrices). */
+    public static void release(MultiLayerNetwork net) {
+        for (Layer layer : net.getLayers()) {
+            if (layer.getHelper() instanceof GemmConvolution g) g.release();
+        }
+    }
+
     /** What DL4J asks of every helper, answered once for spark-neural's: always usable, no memory of DL4J's own. */
     abstract static class CpuHelper implements LayerHelper {
         @Override

@@ -21,6 +21,7 @@ public final class NetworkMemory {
         free(net.getFlattenedGradients());
         Updater updater = net.getUpdater(false);
         if (updater != null) free(updater.getStateViewArray());
+        LayerHelpers.release(net);
     }
 
     private static void free(INDArray array) {

@@ -123,6 +123,19 @@ class GemmConvolutionTest {
     }
 
     @Test
+    void releasingTheNetworkFreesTheKeptForwardPasses() {
+        MultiLayerNetwork net = network(1, 8, 8, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, ConvolutionMode.Truncate, true);
+        LayerHelpers.install(net);
+        net.output(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8));
+        GemmConvolution first = (GemmConvolution) net.getLayer(0).getHelper();
+        GemmConvolution second = (GemmConvolution) net.getLayer(2).getHelper();
+        assertTrue(first.keepsForwardPass() && second.keepsForwardPass(), "each layer keeps its own pass");
+        NetworkMemory.release(net);
+        assertTrue(!first.keepsForwardPass() && !second.keepsForwardPass(), "released with the network");
+    }
+
+    @Test
     void declinesConvolutionsWhoseBuffersWouldBeTooLargeForTheHeap() {
         INDArray weights = Nd4j.create(DataType.FLOAT, 64, 3, 3, 3);
         INDArray big = Nd4j.create(DataType.FLOAT, 64, 3, 224, 224);
