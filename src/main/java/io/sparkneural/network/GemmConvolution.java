@@ -301,12 +301,7 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
                             if (iy < 0 || iy >= g.inH) continue;
                             int src = row + (n * g.outH + oy) * g.outW;
                             int dst = ((n * g.inC + c) * g.inH + iy) * g.inW + xShift;
-                            if (g.sW == 1) {
-                                // unit stride as its own loop: the JIT vectorises it, the strided one it cannot
-                                for (int ox = oxFrom; ox < oxTo; ox++) eps[dst + ox] += dcol[src + ox];
-                            } else {
-                                for (int ox = oxFrom; ox < oxTo; ox++) eps[dst + ox * g.sW] += dcol[src + ox];
-                            }
+                            for (int ox = oxFrom; ox < oxTo; ox++) eps[dst + ox * g.sW] += dcol[src + ox];
                         }
                     }
                 }
