@@ -137,13 +137,16 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
             SERVED.incrementAndGet();
             return out;
         }
-        INDArray col = last.remember(g, in, params, paramCount);
+        boolean keep = g.keptFloats() <= MAX_KEPT;
+        INDArray col = keep ? last.remember(g, in, params, paramCount)
+                : workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, g.k(), g.rows());
+        if (!keep) last.release(); // whatever a smaller earlier pass kept
         fillIm2col(g, in, col);
         // [outC, K] x [K, rows]: rows run (n, oy, ox), so each (o, n) pair is one output plane, in order
         INDArray z = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, g.outC, g.rows());
         Nd4j.gemm(matrix(weights, g), col, z, false, false, 1.0, 0.0);
         float[] zs = copyOut(z, Scratch.A);
-        float[] os = last.preOutput((int) out.length());
+        float[] os = keep ? last.preOutput((int) out.length()) : Scratch.B.get(out.length());
         FloatBuffer bb = NdArrays.buffer(bias);
         int plane = g.plane();
         for (int o = 0; o < g.outC; o++) {
@@ -155,7 +158,7 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
             }
         }
         NdArrays.buffer(out).put(os, 0, (int) out.length());
-        last.complete(g);
+        if (keep) last.complete(g);
         SERVED.incrementAndGet();
         return out;
     }
@@ -408,6 +411,14 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
      */
     static final long MAX_BUFFER = 1L << 24;
 
+    /**
+     * The most floats one layer keeps between its forward and backward passes (input, output, im2col): 16 MB. The
+     * kept passes outlive the step, one per layer, so a deep network of large layers would otherwise hold hundreds of
+     * megabytes; beyond it the layer recomputes, as DL4J does. The seed CNN's largest layer keeps 1.5M floats at
+     * batch 32.
+     */
+    static final long MAX_KEPT = 1L << 22;
+
     /** Sizes of one convolution, or null where this helper declines. */
     record Geometry(int batch, int inC, int inH, int inW, int outC, int kH, int kW, int sH, int sW, int pH, int pW,
                     int dH, int dW, int outH, int outW) {
@@ -437,6 +448,11 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
 
         int inputLength() {
             return batch * inC * inH * inW;
+        }
+
+        /** Floats a kept forward pass holds: its input, its output and its im2col. */
+        long keptFloats() {
+            return (long) inputLength() + (long) batch * outC * plane() + (long) k() * rows();
         }
 
         /** Output positions along one axis, as DL4J counts them (which passes the top-left padding in Same mode). */

@@ -136,6 +136,32 @@ class GemmConvolutionTest {
     }
 
     @Test
+    void layersTooLargeToKeepRecomputeInsteadAndStillMatchDl4j() {
+        INDArray weights = Nd4j.create(DataType.FLOAT, 16, 8, 3, 3);
+        GemmConvolution.Geometry large = GemmConvolution.Geometry.of(Nd4j.create(DataType.FLOAT, 64, 8, 40, 40),
+                weights, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, ConvolutionMode.Truncate,
+                new int[] {1, 1}, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW);
+        assertTrue(large != null && large.keptFloats() > GemmConvolution.MAX_KEPT, "served, but not kept");
+
+        MultiLayerNetwork theirs = network(8, 40, 40, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, ConvolutionMode.Truncate, false);
+        MultiLayerNetwork ours = network(8, 40, 40, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, ConvolutionMode.Truncate, false);
+        GemmConvolution.install(ours);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 64, 8, 40, 40);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 64, 3);
+        for (int i = 0; i < 64; i++) y.putScalar(i, i % 3, 1);
+        long reused = GemmConvolution.REUSED.get();
+        long served = GemmConvolution.SERVED.get();
+        theirs.fit(x, y);
+        ours.fit(x, y);
+        assertEquals(reused, GemmConvolution.REUSED.get(), "nothing kept, nothing reused");
+        assertEquals(served + 3, GemmConvolution.SERVED.get(), "forward, forward again and backward computed here");
+        assertClose(theirs.params(), ours.params(), 1e-5, "parameters after a step without reuse");
+        assertTrue(!((GemmConvolution) ours.getLayer(0).getHelper()).keepsForwardPass(), "no patch matrix kept");
+    }
+
+    @Test
     void declinesConvolutionsWhoseBuffersWouldBeTooLargeForTheHeap() {
         INDArray weights = Nd4j.create(DataType.FLOAT, 64, 3, 3, 3);
         INDArray big = Nd4j.create(DataType.FLOAT, 64, 3, 224, 224);
