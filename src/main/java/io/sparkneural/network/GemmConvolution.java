@@ -324,23 +324,21 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
         private float[] params = new float[0];
         private float[] preOutput = new float[0];
         private INDArray col;
-        private int inputLength;
         private int paramsLength;
-        private boolean hasOutput;
 
         boolean sameForward(Geometry g, float[] in, float[] p, int pCount) {
-            return hasOutput && sameInput(g, in) && paramsLength == pCount
-                    && Arrays.equals(params, 0, pCount, p, 0, pCount);
+            return sameInput(g, in) && paramsLength == pCount && Arrays.equals(params, 0, pCount, p, 0, pCount);
         }
 
         /** The im2col of {@code in} if the last forward pass read exactly these values; else null. */
         INDArray im2colOf(Geometry g, float[] in) {
-            return col != null && sameInput(g, in) ? col : null;
+            return sameInput(g, in) ? col : null;
         }
 
+        /** A complete pass is kept (geometry is set last) and read these values. */
         private boolean sameInput(Geometry g, float[] in) {
             int n = g.inputLength();
-            return g.equals(geometry) && inputLength == n && Arrays.equals(input, 0, n, in, 0, n);
+            return g.equals(geometry) && Arrays.equals(input, 0, n, in, 0, n);
         }
 
         /** Records the values a new forward pass reads; returns the (uninitialised) array its im2col goes into. */
@@ -348,18 +346,16 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
             int n = g.inputLength();
             if (input.length < n) input = new float[n];
             System.arraycopy(in, 0, input, 0, n);
-            inputLength = n;
             if (params.length < pCount) params = new float[pCount];
             paramsLength = pCount;
             System.arraycopy(p, 0, params, 0, pCount);
             if (col == null || col.size(0) != g.k() || col.size(1) != g.rows()) {
-                col = null;
+                closeCol();
                 try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                     col = Nd4j.createUninitialized(DataType.FLOAT, g.k(), g.rows());
                 }
             }
             geometry = null; // until complete(): a pass that fails half way must not be reused
-            hasOutput = false;
             return col;
         }
 
@@ -370,21 +366,23 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
         }
 
         void release() {
-            if (col != null && !col.wasClosed() && col.closeable()) col.close();
-            col = null;
+            if (col == null && geometry == null && input.length == 0) return; // nothing kept
+            closeCol();
             geometry = null;
-            hasOutput = false;
-            inputLength = 0;
             paramsLength = 0;
             input = new float[0];
             params = new float[0];
             preOutput = new float[0];
         }
 
+        private void closeCol() {
+            if (col != null && !col.wasClosed() && col.closeable()) col.close();
+            col = null;
+        }
+
         /** The new pass's im2col and output are written: both may be reused. */
         void complete(Geometry g) {
             geometry = g;
-            hasOutput = true;
         }
     }
 
