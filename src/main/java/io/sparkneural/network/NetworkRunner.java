@@ -34,6 +34,7 @@ public final class NetworkRunner implements AutoCloseable {
      */
     public float[] predict(float[] features, int rows, float[] mask) {
         if (closed) throw new IllegalStateException("network runner is closed");
+        NativeMemoryGuard.check();
         INDArray in = NdArrays.floats(features, layout.batchShape(rows));
         INDArray maskArray = mask == null ? null
                 : NdArrays.floats(mask, rows, layout.shape().timesteps());

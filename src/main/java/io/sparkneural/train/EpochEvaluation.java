@@ -1,5 +1,6 @@
 package io.sparkneural.train;
 
+import io.sparkneural.network.NativeMemoryGuard;
 import io.sparkneural.network.NetworkMemory;
 import io.sparkneural.network.NetworkState;
 import org.apache.spark.api.java.JavaRDD;
@@ -60,6 +61,7 @@ final class EpochEvaluation {
                     MultiLayerNetwork net = b.value().restoreForInference();
                     try {
                         while (batches.hasNext()) {
+                            NativeMemoryGuard.check();
                             DataSet ds = batches.next();
                             p.lossSum += net.score(ds, false) * ds.numExamples();
                             p.rows += ds.numExamples();

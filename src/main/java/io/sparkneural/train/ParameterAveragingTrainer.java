@@ -72,8 +72,11 @@ public final class ParameterAveragingTrainer {
                     workers, sc.defaultParallelism());
             ownEngine = false;
         }
-        EpochEngine engine = ownEngine ? new AveragingRounds(sc, conf, minibatches, settings, workers, hooks)
-                : new Dl4jSparkEngine(sc, conf, minibatches.map(MinibatchArrays::toDataSet), settings, workers, hooks);
+        List<TrainingHook> workerHooks = new ArrayList<>(hooks);
+        workerHooks.add(new NativeMemoryHook());
+        EpochEngine engine = ownEngine ? new AveragingRounds(sc, conf, minibatches, settings, workers, workerHooks)
+                : new Dl4jSparkEngine(sc, conf, minibatches.map(MinibatchArrays::toDataSet), settings, workers,
+                workerHooks);
         MultiLayerNetwork net = engine.network();
         int epochs = settings.epochs();
         List<EpochRecord> history = new ArrayList<>();

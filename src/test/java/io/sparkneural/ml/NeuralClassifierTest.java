@@ -1,6 +1,7 @@
 package io.sparkneural.ml;
 
 import io.sparkneural.SparkTestBase;
+import io.sparkneural.network.NativeMemoryGuard;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -104,7 +105,9 @@ class NeuralClassifierTest extends SparkTestBase {
     void transformAddsSparkColumnsAndSingleRowPredictAgrees() {
         Dataset<Row> out = blobsModel.transform(blobsTest);
         assertTrue(Arrays.asList(out.columns()).containsAll(List.of("rawPrediction", "probability", "prediction")));
+        long checks = NativeMemoryGuard.checks();
         assertTrue(accuracy(out) > 0.9, "accuracy " + accuracy(out));
+        assertTrue(NativeMemoryGuard.checks() > checks, "each inference batch checks the memory cap");
         Row first = out.select("features", "probability", "prediction").first();
         Vector p = first.getAs(1);
         assertEquals(1.0, Arrays.stream(p.toArray()).sum(), 1e-5);

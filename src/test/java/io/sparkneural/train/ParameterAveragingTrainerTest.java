@@ -2,6 +2,7 @@ package io.sparkneural.train;
 
 import io.sparkneural.SparkTestBase;
 import io.sparkneural.data.MinibatchConverter;
+import io.sparkneural.network.NativeMemoryGuard;
 import io.sparkneural.network.NetworkFactory;
 import io.sparkneural.network.NetworkState;
 import io.sparkneural.network.OutputContract;
@@ -71,6 +72,20 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
         assertArrayEquals(NetworkState.of(plain).params(), viaSpark.state().params(),
                 "parameters after the same minibatches in the same order");
         assertArrayEquals(NetworkState.of(plain).updaterState(), viaSpark.state().updaterState(), "Adam's moments");
+    }
+
+    @Test
+    void bothEnginesCheckTheMemoryCapAfterEveryMinibatch() {
+        Dataset<Row> data = frame(blobs(256, 3, 4, 12), 2);
+        MultiLayerConfiguration conf = conf("dense(8, relu) dense(3, softmax)", 4, 3);
+        for (String engine : List.of(TrainingSettings.ROUNDS, TrainingSettings.DL4J_SPARK)) {
+            long before = NativeMemoryGuard.checks();
+            new ParameterAveragingTrainer(new TrainingSettings(2, 16, 4, 0, "MEMORY_ONLY", 5, 2, false, engine))
+                    .train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf, minibatches(data, 4, 3, 16),
+                            null, plan());
+            assertTrue(NativeMemoryGuard.checks() - before >= 2 * 16, engine + ": " + (NativeMemoryGuard.checks()
+                    - before) + " checks for 2 epochs of 16 minibatches");
+        }
     }
 
     @Test
