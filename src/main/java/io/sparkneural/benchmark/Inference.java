@@ -1,5 +1,6 @@
 package io.sparkneural.benchmark;
 
+import io.sparkneural.network.NativeMemoryGuard;
 import io.sparkneural.network.NetworkMemory;
 import io.sparkneural.ml.NeuralClassificationModel;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ final class Inference {
     float sink = 0;
     int width = data.width();
     for (int start = 0; start < data.rows(); start += batch) {
+      NativeMemoryGuard.check(); // as transform() does before each batch
       int n = Math.min(batch, data.rows() - start);
       float[] x = new float[n * width];
       System.arraycopy(data.features(), start * width, x, 0, n * width);

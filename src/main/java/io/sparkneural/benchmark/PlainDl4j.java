@@ -3,6 +3,7 @@ package io.sparkneural.benchmark;
 import io.sparkneural.network.GemmConvolution;
 import io.sparkneural.network.LayerHelpers;
 import io.sparkneural.network.NdArrays;
+import io.sparkneural.network.NativeMemoryGuard;
 import io.sparkneural.network.NetworkMemory;
 import io.sparkneural.network.NetworkFactory;
 import io.sparkneural.network.OutputContract;
@@ -13,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,6 +60,14 @@ final class PlainDl4j {
       if (ownLayers) {
         LayerHelpers.install(net); // as the estimators do, so the ratio measures Spark's part alone
       }
+      // the estimators' memory cap, after every minibatch as their workers check it: with JavaCPP's own check off,
+      // nothing else frees the minibatches this loop drops while the heap is quiet (a full run grew to 11.7 GB)
+      net.addListeners(new BaseTrainingListener() {
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+          NativeMemoryGuard.check();
+        }
+      });
       Random random = new Random(seed);
       int[] order = new int[train.rows()];
       for (int i = 0; i < order.length; i++) {
@@ -115,6 +126,7 @@ final class PlainDl4j {
     long correct = 0;
     for (int start = 0; start < test.rows(); start += EVALUATION_BATCH) {
       int n = Math.min(EVALUATION_BATCH, test.rows() - start);
+      NativeMemoryGuard.check();
       float[] x = java.util.Arrays.copyOfRange(test.features(), start * width, (start + n) * width);
       INDArray predicted = net.output(Nd4j.createFromArray(x).reshape('c', n, width), false).argMax(1);
       for (int i = 0; i < n; i++) {

