@@ -25,7 +25,7 @@ import org.bytedeco.javacpp.Pointer;
  */
 public final class NativeMemoryGuard {
     /** The JVM system property that sets the cap. */
-    public static final String PROPERTY = "sparkneural.maxphysicalbytes";
+    public static final String PROPERTY = "io.sparkneural.maxphysicalbytes";
     static final long INTERVAL_MILLIS = 10;
     // as JavaCPP's cap: up to 10 collections, 100 ms apart for ND4J's deallocator threads to free what they found,
     // each followed by a trim

@@ -61,7 +61,7 @@ public final class MemoryPreflight {
             long need = perWorker * workers;
             if (thisJvmMax > 0 && need > thisJvmMax) {
                 return Optional.of(message(need, workers, perWorker, "this JVM's off-heap limit (JavaCPP maxbytes) is "
-                        + mib(thisJvmMax), "raise -Dorg.bytedeco.javacpp.maxbytes (and -Dsparkneural.maxphysicalbytes) for the driver "
+                        + mib(thisJvmMax), "raise -Dorg.bytedeco.javacpp.maxbytes (and -Dio.sparkneural.maxphysicalbytes) for the driver "
                         + "JVM (spark.driver.extraJavaOptions, or the java command line)"));
             }
             return Optional.empty();
@@ -76,7 +76,7 @@ public final class MemoryPreflight {
             return Optional.of(message(need, perExecutor, perWorker, maxBytes > 0
                     ? "-Dorg.bytedeco.javacpp.maxbytes in spark.executor.extraJavaOptions is " + mib(maxBytes)
                     : "JavaCPP's default limit (the executor heap, spark.executor.memory) is " + mib(heap),
-                    "raise -Dorg.bytedeco.javacpp.maxbytes (and -Dsparkneural.maxphysicalbytes) in spark.executor.extraJavaOptions"));
+                    "raise -Dorg.bytedeco.javacpp.maxbytes (and -Dio.sparkneural.maxphysicalbytes) in spark.executor.extraJavaOptions"));
         }
         if (master.startsWith("yarn") || master.startsWith("k8s")) {
             long overhead = conf.contains("spark.executor.memoryOverhead")

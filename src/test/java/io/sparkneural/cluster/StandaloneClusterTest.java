@@ -103,7 +103,7 @@ class StandaloneClusterTest {
     private static Process submit(Path config, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(StandaloneCluster.JAVA, "-Xmx1g",
                 "-Dorg.bytedeco.javacpp.maxbytes=2G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0",
-                "-Dsparkneural.maxphysicalbytes=4G"));
+                "-Dio.sparkneural.maxphysicalbytes=4G"));
         cmd.addAll(StandaloneCluster.jvmFlags());
         cmd.addAll(List.of("-cp", cluster.sparkHome.resolve("jars") + File.separator + "*",
                 "org.apache.spark.deploy.SparkSubmit", "--master", cluster.masterUrl(), "--deploy-mode", "client",

@@ -43,8 +43,8 @@ class NativeMemoryGuardTest {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> NativeMemoryGuard.enforce(before + 100 * MIB));
             assertTrue(e.getMessage().startsWith("Out of memory: this JVM uses "), e.getMessage());
-            assertTrue(e.getMessage().contains("above sparkneural.maxphysicalbytes=" + (before + 100 * MIB) / MIB
-                    + " MiB, after 10 garbage collections; raise -Dsparkneural.maxphysicalbytes"), e.getMessage());
+            assertTrue(e.getMessage().contains("above io.sparkneural.maxphysicalbytes=" + (before + 100 * MIB) / MIB
+                    + " MiB, after 10 garbage collections; raise -Dio.sparkneural.maxphysicalbytes"), e.getMessage());
         } finally {
             for (INDArray a : live) a.close();
         }
@@ -65,7 +65,7 @@ class NativeMemoryGuardTest {
         assertEquals(123, NativeMemoryGuard.parseLimit(null, 123));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NativeMemoryGuard.parseLimit("lots", 1));
-        assertTrue(e.getMessage().startsWith("-Dsparkneural.maxphysicalbytes=lots is not a size"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("-Dio.sparkneural.maxphysicalbytes=lots is not a size"), e.getMessage());
     }
 
     @Test

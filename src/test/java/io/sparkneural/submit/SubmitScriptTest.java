@@ -1,12 +1,17 @@
 package io.sparkneural.submit;
 
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -25,6 +30,25 @@ class SubmitScriptTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         return new String[]{String.valueOf(p.exitValue()), new String(p.getInputStream().readAllBytes(),
                 StandardCharsets.UTF_8).trim()};
+    }
+
+    /** Spark refuses, at SparkContext start, JVM options that look like its own ({@code -Dspark...}). */
+    @Test
+    void theShippedConfigurationsPassSparksOwnChecksAndCapMemoryOurWay() throws IOException {
+        for (String file : List.of("conf/spark-defaults.conf", "conf/spark-gpu.conf")) {
+            Properties properties = new Properties();
+            try (Reader in = Files.newBufferedReader(Path.of(file))) {
+                properties.load(in);
+            }
+            SparkConf conf = new SparkConf(false);
+            for (String key : properties.stringPropertyNames()) conf.set(key, properties.getProperty(key).trim());
+            conf.validateSettings();
+            for (String key : List.of("spark.executor.extraJavaOptions", "spark.driver.extraJavaOptions")) {
+                String options = conf.get(key);
+                assertTrue(options.contains("-Dio.sparkneural.maxphysicalbytes="), file + " " + key);
+                assertTrue(options.contains("-Dorg.bytedeco.javacpp.maxphysicalbytes=0 "), file + " " + key);
+            }
+        }
     }
 
     @Test

@@ -45,7 +45,7 @@ class MemoryPreflightTest {
         assertEquals("Pre-flight memory check: training needs about 6,000 MiB off-heap per executor (2 workers x "
                 + "3,000 MiB: parameters, gradients, optimizer state and activations at this batchSize), but this JVM's "
                 + "off-heap limit (JavaCPP maxbytes) is 4,096 MiB; raise -Dorg.bytedeco.javacpp.maxbytes (and "
-                + "-Dsparkneural.maxphysicalbytes) for the driver JVM (spark.driver.extraJavaOptions, or the java command line), or "
+                + "-Dio.sparkneural.maxphysicalbytes) for the driver JVM (spark.driver.extraJavaOptions, or the java command line), or "
                 + "lower batchSize or the workers per executor", p);
     }
 
