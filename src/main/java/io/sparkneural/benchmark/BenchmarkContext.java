@@ -32,6 +32,8 @@ final class BenchmarkContext {
   TrainingRun sparkCnn;
   /** Plain DL4J on the CNN, one run per thread count. */
   final List<TrainingRun> plainCnn = new ArrayList<>();
+  /** MLlib's best test accuracy over its runs; NaN until the mllib section ran. */
+  double mllibBestAccuracy = Double.NaN;
 
   BenchmarkContext(Settings settings, SparkSession spark, MnistData data, Report report, PrintStream out) {
     this.settings = settings;
