@@ -29,9 +29,12 @@ final class SparkVersusPlain {
       ctx.plainMlp.add(PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(), s.epochs(),
           s.batchSize(), s.learningRate(), s.seed(), threads));
     }
+    ctx.progress("plain DL4J MLP, 1 thread, DL4J's own layers");
+    ctx.plainMlp.add(PlainDl4j.trainWithDl4jLayers(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(),
+        s.epochs(), s.batchSize(), s.learningRate(), s.seed()));
     others.addAll(ctx.plainMlp);
     write(ctx, "1. MNIST MLP: spark-neural against plain DL4J", SeedNetworks.MLP, s.learningRate(), ctx.sparkMlp,
-        others, "");
+        others, DENSE_NOTE);
   }
 
   /**
@@ -48,6 +51,9 @@ final class SparkVersusPlain {
     List<TrainingRun> others = new ArrayList<>();
     others.add(PlainDl4j.train(f.layers(), ctx.data.trainArrays(), ctx.data.testArrays(), f.epochs(),
         f.batchSize(), f.learningRate(), s.seed(), 1));
+    ctx.progress("plain DL4J MLP for time to accuracy, 1 thread, DL4J's own layers");
+    others.add(PlainDl4j.trainWithDl4jLayers(f.layers(), ctx.data.trainArrays(), ctx.data.testArrays(), f.epochs(),
+        f.batchSize(), f.learningRate(), s.seed()));
     String hidden = hiddenSizes(f.layers());
     String sklearnNote = "";
     if (hidden == null) {
@@ -68,7 +74,8 @@ final class SparkVersusPlain {
     write(ctx, "1b. MNIST MLP: time to " + s.targetAccuracy() + " with settings chosen for it", f.layers(),
         f.learningRate(), ctx.sparkFast, others, "Chosen for time to accuracy on this task: minibatches of "
             + f.batchSize() + " (fewer DL4J calls per epoch than batch 32), Adam at " + f.learningRate()
-            + ", averaging every " + f.averagingFrequency() + " minibatches, no dropout." + sklearnNote);
+            + ", averaging every " + f.averagingFrequency() + " minibatches, no dropout." + sklearnNote + " "
+            + DENSE_NOTE);
   }
 
   /** The hidden sizes of a stack of dense relu layers ending in dense(10, softmax), as "128,64"; else null. */
@@ -107,15 +114,20 @@ final class SparkVersusPlain {
       ctx.plainCnn.add(PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
           s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), s.seed(), threads));
     }
-    ctx.progress("plain DL4J CNN, 1 thread, DL4J's own convolution and pooling");
-    ctx.plainCnn.add(PlainDl4j.trainWithDl4jConvolution(SeedNetworks.CNN, ctx.data.trainArrays(),
+    ctx.progress("plain DL4J CNN, 1 thread, DL4J's own layers");
+    ctx.plainCnn.add(PlainDl4j.trainWithDl4jLayers(SeedNetworks.CNN, ctx.data.trainArrays(),
         ctx.data.testArrays(), s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), s.seed()));
     write(ctx, "4. MNIST CNN: spark-neural against plain DL4J", SeedNetworks.CNN, s.learningRate(), ctx.sparkCnn,
         ctx.plainCnn, "spark-neural and the plain runs compute their convolutions and max pooling with "
             + "spark-neural's LayerHelpers (GemmConvolution: one contiguous im2col and single matrix multiplies; "
-            + "MaxPooling: plain loops; both installed in DL4J's layers); the last row is DL4J's own convolution and "
-            + "pooling, for the difference.");
+            + "MaxPooling: plain loops; both installed in DL4J's layers) and Adam's step with FusedAdamUpdater; the "
+            + "last row is DL4J's own code throughout, for the difference.");
   }
+
+  private static final String DENSE_NOTE = "spark-neural's workers and the plain DL4J rows train a TrainingNetwork: "
+      + "DL4J's MultiLayerNetwork whose dense layers' gradient is one fused pass (DenseStack: 5 sgemm calls and Java "
+      + "loops for bias, activation, dropout and loss) and whose Adam step is one pass too (FusedAdamUpdater); "
+      + "the row \"DL4J's own layers\" is DL4J's own code throughout, for the difference.";
 
   /** @param extraNote said after the tables; "" for nothing */
   private static void write(BenchmarkContext ctx, String title, String layers, double learningRate, TrainingRun spark,

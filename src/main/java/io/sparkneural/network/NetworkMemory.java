@@ -22,6 +22,7 @@ public final class NetworkMemory {
         Updater updater = net.getUpdater(false);
         if (updater != null) free(updater.getStateViewArray());
         LayerHelpers.release(net);
+        if (net instanceof TrainingNetwork t) t.releaseScratch();
     }
 
     private static void free(INDArray array) {

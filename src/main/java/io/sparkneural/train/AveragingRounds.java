@@ -2,6 +2,7 @@ package io.sparkneural.train;
 
 import io.sparkneural.data.MinibatchArrays;
 import io.sparkneural.network.LayerHelpers;
+import io.sparkneural.network.TrainingNetwork;
 import io.sparkneural.network.NdArrays;
 import io.sparkneural.network.NetworkMemory;
 import org.apache.spark.BarrierTaskContext;
@@ -370,7 +371,7 @@ final class AveragingRounds implements EpochEngine {
             int[] order = permutation(chunks.size(), new Random(mix(seed, epoch, worker)));
             // a network for this epoch's task, built and closed on the task's thread: DL4J networks keep arrays from
             // the thread-local workspaces of the thread that last ran them, so they are not handed between threads
-            MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
+            MultiLayerNetwork net = new TrainingNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
             net.init();
             LayerHelpers.install(net);
             RoundProgress.Sender sender = new RoundProgress.Sender(worker == 0 ? progress : null);

@@ -7,6 +7,7 @@ import io.sparkneural.network.NetworkFactory;
 import io.sparkneural.network.NetworkState;
 import io.sparkneural.network.OutputContract;
 import io.sparkneural.network.Task;
+import io.sparkneural.network.TrainingNetwork;
 import io.sparkneural.spec.NetworkSpec;
 import io.sparkneural.spec.OptimizerSpec;
 import io.sparkneural.spec.ScheduleSpec;
@@ -66,7 +67,8 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
                 .train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf, minibatches(data, 4, 3, 16), null, plan());
         assertEquals(3 * 16, FITTED.size(), "every minibatch of every epoch was fitted once");
 
-        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+        // the workers' network class, so the comparison is exact; TrainingNetworkTest holds it to DL4J's own code
+        MultiLayerNetwork plain = new TrainingNetwork(conf.clone());
         plain.init();
         for (DataSet ds : FITTED) plain.fit(ds);
         assertArrayEquals(NetworkState.of(plain).params(), viaSpark.state().params(),
