@@ -42,6 +42,8 @@ import java.util.SplittableRandom;
  * minibatch, almost all of it in ND4J's cost per op (shape buffers, op lookup, workspace bookkeeping: around 40 ops per
  * step) around 0.2 ms of arithmetic. The same arithmetic here is 5 BLAS calls and a few loops.
  *
+ * <p>{@link #forInference} gives the same forward pass, dropout off, for {@link NetworkRunner}.
+ *
  * <p>{@link #of} answers null for anything it does not compute exactly as DL4J does (other layers, activations or
  * losses, masks, preprocessors, layer-level dropout or weight noise, a non-float network, a GPU backend), and the
  * network then runs DL4J's own code. Dropout masks are drawn from a generator seeded by ND4J's, so a seeded run stays
@@ -117,6 +119,9 @@ final class DenseStack {
     private final LossKind loss;
     private final float clip;
     private final Gradient gradient;
+    /** Inference's copy of its input rows in native memory. */
+    private FloatPointer input;
+    private int inputRows;
 
     private DenseStack(MultiLayerNetwork net, List<Dense> layers, LossKind loss, float clip, Gradient gradient) {
         this.net = net;
@@ -126,15 +131,37 @@ final class DenseStack {
         this.gradient = gradient;
     }
 
-    /** The fused pass for {@code net}, or null when some part of it is not one this class computes as DL4J does. */
+    /** The fused pass for training {@code net}, or null when some part of it is not one this class computes as DL4J does. */
     static DenseStack of(MultiLayerNetwork net) {
-        if (!NdArrays.onCpu() || net.params() == null || net.params().dataType() != DataType.FLOAT) return null;
+        return of(net, true);
+    }
+
+    /**
+     * The fused forward pass for inference: dropout is off, and the output layer's loss plays no part, so any loss
+     * DL4J has is taken.
+     */
+    static DenseStack forInference(MultiLayerNetwork net) {
+        return of(net, false);
+    }
+
+    /**
+     * Whether spark-neural's fused code may replace DL4J's: {@code -Dio.sparkneural.fused=false} turns it off (this
+     * pass, {@link FusedAdamUpdater}), to compare against or to rule it out.
+     */
+    static boolean enabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(FUSED_PROPERTY, "true").trim());
+    }
+
+    static final String FUSED_PROPERTY = "io.sparkneural.fused";
+
+    private static DenseStack of(MultiLayerNetwork net, boolean training) {
+        if (!enabled() || !NdArrays.onCpu() || net.params() == null || net.params().dataType() != DataType.FLOAT) return null;
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         if (conf.getBackpropType() != BackpropType.Standard) return null;
-        if (net.getFlattenedGradients() == null) net.initGradientsView(); // DL4J makes it at the first fit
+        if (training && net.getFlattenedGradients() == null) net.initGradientsView(); // DL4J makes it at the first fit
         Layer[] all = net.getLayers();
         List<Dense> dense = new ArrayList<>();
-        Gradient gradient = new DefaultGradient(net.getFlattenedGradients());
+        Gradient gradient = training ? new DefaultGradient(net.getFlattenedGradients()) : null;
         float retain = 1f;
         LossKind loss = null;
         float clip = 0f;
@@ -164,20 +191,24 @@ final class DenseStack {
             int nIn = Math.toIntExact(f.getNIn());
             int nOut = Math.toIntExact(f.getNOut());
             if (!dense.isEmpty() && dense.get(dense.size() - 1).nOut != nIn) return null;
-            Map<String, INDArray> views = DefaultParamInitializer.getInstance().getGradientsFromFlattened(layer.conf(),
-                    layer.getGradientsViewArray());
-            INDArray w = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-            INDArray gw = views.get(DefaultParamInitializer.WEIGHT_KEY);
-            INDArray gb = views.get(DefaultParamInitializer.BIAS_KEY);
-            if (!columnMajor(w, nIn, nOut) || !columnMajor(gw, nIn, nOut) || !NdArrays.inPlace(gb) || gb.length() != nOut
+            if (!columnMajor(layer.getParam(DefaultParamInitializer.WEIGHT_KEY), nIn, nOut)
                     || !NdArrays.inPlace(layer.getParam(DefaultParamInitializer.BIAS_KEY))) {
                 return null;
             }
-            gradient.setGradientFor(i + "_" + DefaultParamInitializer.WEIGHT_KEY, gw);
-            gradient.setGradientFor(i + "_" + DefaultParamInitializer.BIAS_KEY, gb);
-            dense.add(new Dense(i, nIn, nOut, activation, alpha, retain, gw, gb));
+            INDArray gw = null;
+            INDArray gb = null;
+            if (training) {
+                Map<String, INDArray> views = DefaultParamInitializer.getInstance().getGradientsFromFlattened(layer.conf(),
+                        layer.getGradientsViewArray());
+                gw = views.get(DefaultParamInitializer.WEIGHT_KEY);
+                gb = views.get(DefaultParamInitializer.BIAS_KEY);
+                if (!columnMajor(gw, nIn, nOut) || !NdArrays.inPlace(gb) || gb.length() != nOut) return null;
+                gradient.setGradientFor(i + "_" + DefaultParamInitializer.WEIGHT_KEY, gw);
+                gradient.setGradientFor(i + "_" + DefaultParamInitializer.BIAS_KEY, gb);
+            }
+            dense.add(new Dense(i, nIn, nOut, activation, alpha, training ? retain : 1f, gw, gb));
             retain = 1f;
-            if (output) {
+            if (output && training) {
                 ILossFunction fnLoss = ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) c).getLossFn();
                 if (fnLoss instanceof LossMCXENT x && fnLoss.getClass() == LossMCXENT.class && x.getWeights() == null
                         && activation == Activation.SOFTMAX) {
@@ -194,7 +225,7 @@ final class DenseStack {
                 }
             }
         }
-        if (loss == null || dense.isEmpty()) return null;
+        if ((training && loss == null) || dense.isEmpty()) return null;
         return new DenseStack(net, dense, loss, clip, gradient);
     }
 
@@ -234,25 +265,7 @@ final class DenseStack {
      */
     double pass(INDArray features, INDArray labels, long dropoutSeed) {
         int rows = (int) features.rows();
-        SplittableRandom random = new SplittableRandom(dropoutSeed);
-        FloatPointer input = pointer(features);
-        FloatBuffer inputBuffer = buffer(input, (long) rows * layers.get(0).nIn);
-        for (Dense d : layers) {
-            d.ensure(rows);
-            if (d.retain < 1f) {
-                dropout(d, inputBuffer, rows, random);
-                input = d.dropped;
-                inputBuffer = d.droppedBuffer;
-            }
-            FloatPointer w = pointer(net.getLayer(d.index).getParam(DefaultParamInitializer.WEIGHT_KEY));
-            // DL4J keeps W [nIn, nOut] in column order, which row-major BLAS reads as W^T [nOut, nIn]
-            openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, rows, d.nOut, d.nIn, 1f, input, d.nIn, w, d.nIn,
-                    0f, d.out, d.nOut);
-            FloatBuffer bias = buffer(pointer(net.getLayer(d.index).getParam(DefaultParamInitializer.BIAS_KEY)), d.nOut);
-            activate(d, bias, rows);
-            input = d.out;
-            inputBuffer = d.outBuffer;
-        }
+        forward(pointer(features), rows, new SplittableRandom(dropoutSeed));
         Dense last = layers.get(layers.size() - 1);
         double lossSum = outputDelta(last, buffer(pointer(labels), (long) rows * last.nOut), rows);
         for (int l = layers.size() - 1; l >= 0; l--) {
@@ -274,6 +287,53 @@ final class DenseStack {
             backpropActivation(before, d.retain < 1f ? d.mask : null, rows);
         }
         return lossSum;
+    }
+
+    /**
+     * The forward pass over {@code rows} examples at {@code input} [rows, nIn] in 'c' order, leaving each layer's
+     * activations in its {@code out}; dropout is drawn from {@code random}, or off where it is null.
+     */
+    private void forward(FloatPointer input, int rows, SplittableRandom random) {
+        FloatBuffer inputBuffer = buffer(input, (long) rows * layers.get(0).nIn);
+        for (Dense d : layers) {
+            d.ensure(rows);
+            if (d.retain < 1f && random != null) {
+                dropout(d, inputBuffer, rows, random);
+                input = d.dropped;
+                inputBuffer = d.droppedBuffer;
+            }
+            FloatPointer w = pointer(net.getLayer(d.index).getParam(DefaultParamInitializer.WEIGHT_KEY));
+            // DL4J keeps W [nIn, nOut] in column order, which row-major BLAS reads as W^T [nOut, nIn]
+            openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, rows, d.nOut, d.nIn, 1f, input, d.nIn, w, d.nIn,
+                    0f, d.out, d.nOut);
+            FloatBuffer bias = buffer(pointer(net.getLayer(d.index).getParam(DefaultParamInitializer.BIAS_KEY)), d.nOut);
+            activate(d, bias, rows);
+            input = d.out;
+            inputBuffer = d.outBuffer;
+        }
+    }
+
+    /**
+     * The network's output for {@code rows} examples of {@code features} (row-major), as DL4J's {@code output(x,
+     * false)} computes it: dropout off. Row-major outputs, {@code rows * nOut} values.
+     */
+    float[] predict(float[] features, int rows) {
+        int nIn = layers.get(0).nIn;
+        if (features.length < (long) rows * nIn) {
+            throw new IllegalArgumentException(rows + " rows of " + nIn + " values need " + (long) rows * nIn
+                    + " values, got " + features.length);
+        }
+        if (rows > inputRows) {
+            if (input != null) input.close();
+            input = new FloatPointer((long) rows * nIn);
+            inputRows = rows;
+        }
+        input.position(0).put(features, 0, rows * nIn);
+        forward(input, rows, null);
+        Dense last = layers.get(layers.size() - 1);
+        float[] out = new float[rows * last.nOut];
+        last.outBuffer.get(0, out, 0, out.length);
+        return out;
     }
 
     private static void dropout(Dense d, FloatBuffer input, int rows, SplittableRandom random) {
@@ -408,6 +468,9 @@ final class DenseStack {
     /** Frees the scratch memory; the next pass allocates it again. */
     void release() {
         for (Dense d : layers) d.release();
+        if (input != null) input.close();
+        input = null;
+        inputRows = 0;
     }
 
     private static FloatPointer pointer(INDArray a) {

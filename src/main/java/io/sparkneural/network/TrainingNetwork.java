@@ -60,7 +60,7 @@ public class TrainingNetwork extends MultiLayerNetwork {
      */
     private void fuseUpdater() {
         Updater current = getUpdater(true);
-        if (current == examined || current instanceof FusedAdamUpdater) return;
+        if (current == examined || current instanceof FusedAdamUpdater || !DenseStack.enabled()) return;
         examined = current;
         if (current instanceof MultiLayerUpdater m) {
             FusedAdamUpdater fused = FusedAdamUpdater.wrap(this, m);

@@ -186,6 +186,38 @@ class TrainingNetworkTest {
     }
 
     @Test
+    void inferenceIsDl4jsOutputWithDropoutOff() {
+        for (MultiLayerConfiguration conf : List.of(dropoutNet(), sigmoidNet(), regressionNet())) {
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init();
+            DenseStack stack = DenseStack.forInference(net);
+            assertTrue(stack != null, "the fused forward pass takes " + conf.getConf(0).getLayer());
+            for (int rows : new int[] {5, 40, 3}) { // the scratch memory grows, then serves a smaller batch
+                INDArray x = batch(rows, 2, true, rows).getFeatures();
+                float[] fused = stack.predict(x.data().asFloat(), rows);
+                INDArray expected = net.output(x, false);
+                assertClose(expected, NdArrays.floats(fused, rows, expected.columns()), 1e-5, rows + " rows");
+            }
+            stack.release();
+        }
+    }
+
+    @Test
+    void aSystemPropertyTurnsTheFusedCodeOff() {
+        System.setProperty("io.sparkneural.fused", "false");
+        try {
+            TrainingNetwork net = new TrainingNetwork(softmaxNet());
+            net.init();
+            assertFalse(net.fused());
+            net.fit(batch(8, 3, true, 1));
+            assertFalse(net.getUpdater() instanceof FusedAdamUpdater);
+            assertTrue(DenseStack.forInference(net) == null);
+        } finally {
+            System.clearProperty("io.sparkneural.fused");
+        }
+    }
+
+    @Test
     void aSeededRunDrawsTheSameDropoutMasks() {
         INDArray[] params = new INDArray[2];
         for (int run = 0; run < 2; run++) {
