@@ -208,7 +208,7 @@ final class DenseStack {
             }
             dense.add(new Dense(i, nIn, nOut, activation, alpha, training ? retain : 1f, gw, gb));
             retain = 1f;
-            if (output && training) {
+            if (output) {
                 ILossFunction fnLoss = ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) c).getLossFn();
                 if (fnLoss instanceof LossMCXENT x && fnLoss.getClass() == LossMCXENT.class && x.getWeights() == null
                         && activation == Activation.SOFTMAX) {
@@ -220,7 +220,7 @@ final class DenseStack {
                 } else if (fnLoss instanceof LossMSE m && fnLoss.getClass() == LossMSE.class && m.getWeights() == null
                         && activation != Activation.SOFTMAX) {
                     loss = LossKind.MSE;
-                } else {
+                } else if (training) {
                     return null;
                 }
             }
@@ -428,6 +428,32 @@ final class DenseStack {
                     sum += (double) e * e / d.nOut;
                 }
                 backpropActivation(d, null, rows);
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The loss DL4J's output layer gives {@code outputs} (this pass's own, row-major) against {@code labels}, summed
+     * over {@code rows}; NaN where the network's loss is not one this class computes (inference takes any loss).
+     */
+    double lossSum(float[] outputs, float[] labels, int rows) {
+        if (loss == null) return Double.NaN;
+        int nOut = layers.get(layers.size() - 1).nOut;
+        int n = rows * nOut;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float a = outputs[i];
+            float y = labels[i];
+            switch (loss) {
+                case SOFTMAX_CROSS_ENTROPY -> {
+                    if (y != 0f) sum -= y * Math.log(clip > 0f ? Math.min(Math.max(a, clip), 1f - clip) : a);
+                }
+                case SIGMOID_BINARY_CROSS_ENTROPY -> {
+                    float p = clip > 0f ? Math.min(Math.max(a, clip), 1f - clip) : a;
+                    sum -= y * Math.log(p) + (1f - y) * Math.log(1f - p);
+                }
+                case MSE -> sum += (double) (a - y) * (a - y) / nOut;
             }
         }
         return sum;

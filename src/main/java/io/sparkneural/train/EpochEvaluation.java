@@ -1,5 +1,6 @@
 package io.sparkneural.train;
 
+import io.sparkneural.network.BatchScorer;
 import io.sparkneural.network.NativeMemoryGuard;
 import io.sparkneural.network.NetworkMemory;
 import io.sparkneural.network.NetworkState;
@@ -59,14 +60,15 @@ final class EpochEvaluation {
                 if (batches.hasNext()) {
                     GpuAssignment.apply();
                     MultiLayerNetwork net = b.value().restoreForInference();
+                    BatchScorer scorer = new BatchScorer(net);
                     try {
                         while (batches.hasNext()) {
                             NativeMemoryGuard.check();
                             DataSet ds = batches.next();
-                            p.lossSum += net.score(ds, false) * ds.numExamples();
+                            BatchScorer.Scored scored = scorer.score(ds);
+                            p.lossSum += scored.lossSum();
                             p.rows += ds.numExamples();
-                            INDArray out = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(),
-                                    ds.getLabelsMaskArray());
+                            INDArray out = scored.output();
                             // padded timesteps of per-timestep labels are masked out of the metrics too
                             if (classification) {
                                 if (p.classification == null) p.classification = new Evaluation();
@@ -77,6 +79,7 @@ final class EpochEvaluation {
                             }
                         }
                     } finally {
+                        scorer.release();
                         NetworkMemory.release(net);
                     }
                 }

@@ -203,6 +203,27 @@ class TrainingNetworkTest {
     }
 
     @Test
+    void theEpochMetricsScorerIsDl4jsScoreAndOutput() {
+        MultiLayerConfiguration mae = base(0, 0).layer(new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.L1).nOut(3).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.feedForward(IN)).build();
+        int[] outputs = {3, 2, 4, 3};
+        boolean[] oneHot = {true, false, false, false};
+        List<MultiLayerConfiguration> confs = List.of(dropoutNet(), sigmoidNet(), regressionNet(), mae);
+        for (int c = 0; c < confs.size(); c++) {
+            MultiLayerNetwork net = new MultiLayerNetwork(confs.get(c));
+            net.init();
+            BatchScorer scorer = new BatchScorer(net);
+            DataSet ds = batch(20, outputs[c], oneHot[c], 40 + c);
+            BatchScorer.Scored scored = scorer.score(ds);
+            double expected = net.score(ds, false);
+            assertEquals(expected, scored.lossSum() / 20, 1e-5 * Math.max(1, Math.abs(expected)), "mean loss of net " + c);
+            assertClose(net.output(ds.getFeatures(), false), scored.output(), 1e-5, "output of net " + c);
+            scorer.release();
+        }
+    }
+
+    @Test
     void aSystemPropertyTurnsTheFusedCodeOff() {
         System.setProperty("io.sparkneural.fused", "false");
         try {
