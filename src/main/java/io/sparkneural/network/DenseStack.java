@@ -425,7 +425,7 @@ final class DenseStack {
                 for (int i = 0; i < n; i++) {
                     float e = out.get(i) - labels.get(i);
                     delta.put(i, e * scale);
-                    sum += (double) e * e / d.nOut;
+                    sum += e * e / d.nOut; // in float, as DL4J: a diverging network's loss overflows as DL4J's does
                 }
                 backpropActivation(d, null, rows);
             }
@@ -453,7 +453,7 @@ final class DenseStack {
                     float p = clip > 0f ? Math.min(Math.max(a, clip), 1f - clip) : a;
                     sum -= y * Math.log(p) + (1f - y) * Math.log(1f - p);
                 }
-                case MSE -> sum += (double) (a - y) * (a - y) / nOut;
+                case MSE -> sum += (a - y) * (a - y) / nOut; // in float, as DL4J computes it
             }
         }
         return sum;

@@ -224,6 +224,28 @@ class TrainingNetworkTest {
     }
 
     @Test
+    void aDivergingNetworksLossOverflowsAsDl4jsDoes() {
+        // the trainer stops on a non-finite loss; computed in double, the fused loss stayed finite an epoch longer
+        MultiLayerConfiguration linear = base(0, 0)
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.feedForward(IN)).build();
+        MultiLayerNetwork[] nets = pair(linear);
+        for (MultiLayerNetwork n : nets) n.params().assign(1e18);
+        DataSet ds = batch(4, 1, false, 9);
+        ds.getFeatures().muli(1000);
+        for (MultiLayerNetwork n : nets) {
+            n.setInput(ds.getFeatures());
+            n.setLabels(ds.getLabels());
+            n.computeGradientAndScore();
+        }
+        assertEquals(Double.POSITIVE_INFINITY, nets[0].score(), "DL4J's float loss overflows");
+        assertEquals(nets[0].score(), nets[1].score());
+        BatchScorer scorer = new BatchScorer(nets[0]);
+        assertEquals(nets[0].score(ds, false), scorer.score(ds).lossSum() / 4);
+        scorer.release();
+    }
+
+    @Test
     void aSystemPropertyTurnsTheFusedCodeOff() {
         System.setProperty("io.sparkneural.fused", "false");
         try {
