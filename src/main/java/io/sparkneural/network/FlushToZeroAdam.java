@@ -162,8 +162,9 @@ public final class FlushToZeroAdam extends FixedRateUpdater {
         /**
          * DL4J's adam_updater kernel (in float, as it computes for float arrays), plus the flush. It works on blocks
          * copied to Java arrays: element-wise reads and writes of the native buffers cost about 10 ns an element
-         * (0.57 ms a step for the seed MLP's 52,650 parameters, more than its whole fused forward and backward pass);
-         * bulk copies and a branch-free loop over arrays cost a fraction of that.
+         * (0.57 ms a step for the seed MLP's 52,650 parameters, more than its whole fused forward and backward pass).
+         * On arrays, Adam itself compiles to SIMD code, but not with the flush's selects in the same loop: one loop
+         * with them took 155 us a step for those parameters, Adam alone and then the flush where it applies 86 us.
          */
         private void step(FloatBuffer g, FloatBuffer mb, FloatBuffer vb, int n, int iteration, double learningRate,
                           float divisor) {
@@ -183,23 +184,43 @@ public final class FlushToZeroAdam extends FixedRateUpdater {
             float[] ga = blocks.g;
             float[] ma = blocks.m;
             float[] va = blocks.v;
+            float[] da = blocks.d;
             for (int start = 0; start < n; start += Blocks.SIZE) {
                 int len = Math.min(Blocks.SIZE, n - start);
                 g.get(start, ga, 0, len);
                 mb.get(start, ma, 0, len);
                 vb.get(start, va, 0, len);
+                // Adam without the flush, in a loop the JIT turns into SIMD code (no selects: 0.2 ns an element)
                 for (int i = 0; i < len; i++) {
                     float gi = ga[i] / divisor;
-                    float mi = b1 * ma[i] + gi * c1;
+                    float mi = b1 * ma[i] + gi * c1 + 0f; // + 0f: a -0 moment is +0, as the flush below makes it
                     float vi = b2 * va[i] + gi * gi * c2;
-                    vi = vi < Float.MIN_NORMAL ? 0f : vi;
                     float den = (float) Math.sqrt(vi) + eps;
-                    float ami = Math.abs(mi);
-                    mi = ami < Float.MIN_NORMAL || ami * stepScale < den ? 0f : mi;
                     ma[i] = mi;
                     va[i] = vi;
-                    // divided before scaled, so a normal step never passes through a subnormal product
+                    da[i] = den;
                     ga[i] = mi / den * alpha;
+                }
+                // then the flush, where it changes anything: a subnormal second moment, or a nonzero first moment
+                // that is subnormal or whose step would be; the same values as flushing before the step, bit for bit
+                for (int i = 0; i < len; i++) {
+                    float mi = ma[i];
+                    float vi = va[i];
+                    float ami = Math.abs(mi);
+                    if ((vi < Float.MIN_NORMAL & vi != 0f) | (ami != 0f & (ami < Float.MIN_NORMAL | ami * stepScale < da[i]))) {
+                        if (vi < Float.MIN_NORMAL) {
+                            vi = 0f;
+                            va[i] = 0f;
+                        }
+                        float den = (float) Math.sqrt(vi) + eps;
+                        if (ami < Float.MIN_NORMAL || ami * stepScale < den) {
+                            ma[i] = 0f;
+                            ga[i] = 0f;
+                        } else {
+                            // divided before scaled, so a normal step never passes through a subnormal product
+                            ga[i] = mi / den * alpha;
+                        }
+                    }
                 }
                 g.put(start, ga, 0, len);
                 mb.put(start, ma, 0, len);
@@ -214,6 +235,7 @@ public final class FlushToZeroAdam extends FixedRateUpdater {
         final float[] g = new float[SIZE];
         final float[] m = new float[SIZE];
         final float[] v = new float[SIZE];
+        final float[] d = new float[SIZE];
     }
 
     private static final ThreadLocal<Blocks> BLOCKS = ThreadLocal.withInitial(Blocks::new);

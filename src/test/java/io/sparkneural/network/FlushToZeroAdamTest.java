@@ -106,6 +106,55 @@ class FlushToZeroAdamTest {
         assertTrue(v.minNumber().doubleValue() > 0, "second moments decay by only 0.999 a step and stay normal");
     }
 
+    /** The step as one loop that flushes before it divides: what the two-loop version must equal bit for bit. */
+    private static void referenceStep(float[] g, float[] m, float[] v, float divisor, int iteration) {
+        float b1 = 0.9f;
+        float b2 = 0.999f;
+        float eps = 1e-7f;
+        float alpha = 1e-3f * (float) Math.sqrt(1f - (float) Math.pow(b2, iteration + 1)) / (1f - (float) Math.pow(b1, iteration + 1));
+        float stepScale = 0x1p126f * alpha;
+        for (int i = 0; i < g.length; i++) {
+            float gi = g[i] / divisor;
+            float mi = b1 * m[i] + gi * (1f - b1);
+            float vi = b2 * v[i] + gi * gi * (1f - b2);
+            if (vi < Float.MIN_NORMAL) vi = 0f;
+            float den = (float) Math.sqrt(vi) + eps;
+            float ami = Math.abs(mi);
+            if (ami < Float.MIN_NORMAL || ami * stepScale < den) mi = 0f;
+            m[i] = mi;
+            v[i] = vi;
+            g[i] = mi / den * alpha;
+        }
+    }
+
+    @Test
+    void theStepIsTheOneLoopFlushBitForBitOverGradientsOfEveryScale() {
+        int n = 10_000; // more than one of the step's blocks
+        INDArray state = Nd4j.zeros(DataType.FLOAT, 1, 2L * n);
+        FlushToZeroAdam.AdamState ours = (FlushToZeroAdam.AdamState) new FlushToZeroAdam(1e-3, 0.9, 0.999, 1e-7)
+                .instantiate(state, true);
+        float[] m = new float[n];
+        float[] v = new float[n];
+        Random r = new Random(5);
+        for (int it = 0; it < 300; it++) {
+            float[] g = new float[n];
+            for (int i = 0; i < n; i++) {
+                // zeros, signed zeros, and magnitudes from 1 down to 1e-40 (subnormal), changing every step
+                g[i] = i % 7 == 0 ? 0f : i % 11 == 0 ? -0f : (float) (r.nextGaussian() * Math.pow(10, -r.nextInt(41)));
+            }
+            INDArray gradient = Nd4j.createFromArray(g).reshape(1, n);
+            assertTrue(ours.applyDivided(gradient, 32f, it));
+            referenceStep(g, m, v, 32f, it);
+            float[] got = gradient.toFloatVector();
+            float[] s = state.toFloatVector();
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToRawIntBits(g[i]), Float.floatToRawIntBits(got[i]), "step " + it + ", element " + i);
+                assertEquals(Float.floatToRawIntBits(m[i]), Float.floatToRawIntBits(s[i]), "first moment " + it + ", " + i);
+                assertEquals(Float.floatToRawIntBits(v[i]), Float.floatToRawIntBits(s[n + i]), "second moment " + it + ", " + i);
+            }
+        }
+    }
+
     private static int subnormals(INDArray a) {
         int count = 0;
         for (float f : a.toFloatVector()) {
