@@ -37,8 +37,9 @@ import java.util.Random;
  * fits up to {@code averagingFrequency} minibatches, and the workers' parameters and optimizer state are averaged.
  *
  * <p>One Spark job per epoch, in barrier execution mode: the workers are launched together, one task each, and
- * after every round exchange their state with {@code BarrierTaskContext.allGather}; each computes the same average
- * (the same inputs in the same order, so the same floats), and the next round starts from it. Why not one job per
+ * after every round send their state to the driver's {@link RoundExchange}, which averages it once in partition
+ * order and hands every worker the same floats (where the exchange is out of reach they exchange it with
+ * {@code BarrierTaskContext.allGather} and each compute that same average); the next round starts from it. Why not one job per
  * round, as dl4j-spark's {@code ParameterAveragingTrainingMaster} does: a Spark job costs 25-50 ms on this 2-core
  * machine even when empty, while a round of 5 minibatches of the seed MLP computes in about 25, and dl4j-spark also
  * writes every minibatch to a file and reloads its round's minibatches from there. On the seed MLP (MNIST subset,
@@ -67,6 +68,7 @@ final class AveragingRounds implements EpochEngine {
     private final MultiLayerNetwork net;
     private final Broadcast<String> configuration;
     private final RoundProgress progress;
+    private final RoundExchange exchange;
 
     AveragingRounds(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<MinibatchArrays> minibatches,
                     TrainingSettings settings, int workers, List<TrainingHook> hooks) {
@@ -114,6 +116,7 @@ final class AveragingRounds implements EpochEngine {
         LayerHelpers.install(this.net);
         this.configuration = sc.broadcast(conf.toJson());
         this.progress = new RoundProgress(sc.getConf().get("spark.driver.host", "127.0.0.1"));
+        this.exchange = new RoundExchange(sc.getConf().get("spark.driver.host", "127.0.0.1"));
     }
 
     /**
@@ -154,7 +157,7 @@ final class AveragingRounds implements EpochEngine {
         try {
             EpochWorker worker = new EpochWorker(configuration, start, hooks, batchSize, seed, epoch, rounds,
                     net.getLayerWiseConfigurations().getIterationCount(), learningRate,
-                    progress.address());
+                    progress.address(), exchange.address());
             progress.startEpoch(epoch, onRound);
             RoundState end = runEpoch(worker, epoch);
             net.setParams(NdArrays.floats(end.params, 1, end.params.length));
@@ -203,6 +206,7 @@ final class AveragingRounds implements EpochEngine {
         shards.unpersist(false);
         configuration.destroy();
         progress.close();
+        exchange.close();
         NetworkMemory.release(net);
     }
 
@@ -275,14 +279,23 @@ final class AveragingRounds implements EpochEngine {
          * each way, where Base64 cost a few milliseconds per round).
          */
         String encode() {
-            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 4 + 4 + 4 * (params.length + updaterState.length));
-            b.putInt(steps).putDouble(score).putInt(params.length).putInt(updaterState.length);
-            b.asFloatBuffer().put(params).put(updaterState);
-            return new String(b.array(), StandardCharsets.ISO_8859_1);
+            return new String(toBytes(), StandardCharsets.ISO_8859_1);
         }
 
         static RoundState decode(String text) {
-            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
+            return fromBytes(text.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        /** steps, score, the two lengths, then the floats, big-endian. */
+        byte[] toBytes() {
+            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 4 + 4 + 4 * (params.length + updaterState.length));
+            b.putInt(steps).putDouble(score).putInt(params.length).putInt(updaterState.length);
+            b.asFloatBuffer().put(params).put(updaterState);
+            return b.array();
+        }
+
+        static RoundState fromBytes(byte[] bytes) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
             int steps = b.getInt();
             double score = b.getDouble();
             float[] params = new float[b.getInt()];
@@ -346,11 +359,13 @@ final class AveragingRounds implements EpochEngine {
         private final int iteration;
         private final double learningRate;
         private final RoundProgress.Address progress;
+        private final RoundExchange.Address exchange;
 
         EpochWorker(Broadcast<String> configuration, Broadcast<RoundState> start, List<TrainingHook> hooks,
                     int batchSize, long seed, int epoch, int rounds, int iteration, double learningRate,
-                    RoundProgress.Address progress) {
+                    RoundProgress.Address progress, RoundExchange.Address exchange) {
             this.progress = progress;
+            this.exchange = exchange;
             this.configuration = configuration;
             this.start = start;
             this.hooks = hooks;
@@ -375,6 +390,13 @@ final class AveragingRounds implements EpochEngine {
             net.init();
             LayerHelpers.install(net);
             RoundProgress.Sender sender = new RoundProgress.Sender(worker == 0 ? progress : null);
+            int partitions = context.getTaskInfos().length;
+            RoundExchange.Client client = partitions == 1 ? null : RoundExchange.Client.connect(exchange,
+                    context.stageId(), context.stageAttemptNumber(), worker, partitions, rounds);
+            if (partitions > 1 && !everyone(context, client != null)) {
+                if (client != null) client.close();
+                client = null;
+            }
             try {
                 RoundState state = start.value();
                 int steps = 0;
@@ -395,9 +417,7 @@ final class AveragingRounds implements EpochEngine {
                                 ? new float[0] : net.getUpdater().getStateViewArray().dup().data().asFloat(),
                                 net.score(), fitted);
                     }
-                    List<RoundState> all = new ArrayList<>();
-                    for (String message : BarrierSync.allGather(context, mine.encode())) all.add(RoundState.decode(message));
-                    RoundState averaged = RoundState.average(all);
+                    RoundState averaged = average(context, client, partitions, r, mine);
                     if (averaged != null) {
                         steps += averaged.steps;
                         state = averaged;
@@ -408,9 +428,40 @@ final class AveragingRounds implements EpochEngine {
                 return worker == 0 ? List.of(new RoundState(state.params, state.updaterState, state.score, steps))
                         .iterator() : Collections.emptyIterator();
             } finally {
+                if (client != null) client.close();
                 sender.close();
                 NetworkMemory.release(net);
             }
+        }
+
+        /** The round's average over all workers (null: none fitted), through the driver's exchange where it is up. */
+        private RoundState average(BarrierTaskContext context, RoundExchange.Client client, int partitions, int round,
+                                   RoundState mine) {
+            if (partitions == 1) return mine.steps > 0 ? mine : null; // the average of one, without an exchange
+            if (client == null) {
+                List<RoundState> all = new ArrayList<>();
+                for (String message : BarrierSync.allGather(context, mine.encode())) all.add(RoundState.decode(message));
+                return RoundState.average(all);
+            }
+            try {
+                return client.exchange(round, mine, () -> {
+                    if (context.isInterrupted()) {
+                        throw new org.apache.spark.TaskKilledException("killed while waiting for averaging round "
+                                + (round + 1) + " of epoch " + epoch);
+                    }
+                });
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("averaging round " + (round + 1) + " of epoch " + epoch
+                        + ", worker " + context.partitionId() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Whether every worker says yes: all take the driver's exchange, or none does. */
+        private static boolean everyone(BarrierTaskContext context, boolean yes) {
+            for (String answer : BarrierSync.allGather(context, yes ? "1" : "0")) {
+                if (!answer.equals("1")) return false;
+            }
+            return true;
         }
 
         private void set(MultiLayerNetwork net, RoundState state, int iteration) {

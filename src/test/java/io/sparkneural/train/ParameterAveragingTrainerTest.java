@@ -136,6 +136,24 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
         assertArrayEquals(params[0], params[1]);
     }
 
+    @Test
+    void theDriversExchangeAveragesTheSameFloatsAsAllGather() {
+        Dataset<Row> train = frame(blobs(600, 3, 4, 37), 2);
+        MultiLayerConfiguration conf = conf("dense(16, relu) dropout(0.3) dense(3, softmax)", 4, 3);
+        float[][] params = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            System.setProperty(RoundExchange.PROPERTY, run == 0 ? "true" : "false");
+            try {
+                params[run] = new ParameterAveragingTrainer(new TrainingSettings(2, 16, 4, 0, "MEMORY_ONLY", 9, 2,
+                        false)).train(JavaSparkContext.fromSparkContext(spark.sparkContext()), conf,
+                        minibatches(train, 4, 3, 16), null, plan()).state().params();
+            } finally {
+                System.clearProperty(RoundExchange.PROPERTY);
+            }
+        }
+        assertArrayEquals(params[0], params[1]);
+    }
+
     private static double accuracy(MultiLayerNetwork net, List<DataSet> test) {
         Evaluation ev = new Evaluation(8);
         for (DataSet ds : test) ev.eval(ds.getLabels(), net.output(ds.getFeatures(), false));

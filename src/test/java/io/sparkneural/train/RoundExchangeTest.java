@@ -1,0 +1,133 @@
+package io.sparkneural.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkneural.train.AveragingRounds.RoundState;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RoundExchangeTest {
+    private static final Runnable NEVER_KILLED = () -> { };
+
+    private static RoundState state(Random random, int params, int updater, int steps) {
+        float[] p = new float[params];
+        float[] u = new float[updater];
+        for (int i = 0; i < params; i++) p[i] = (float) random.nextGaussian();
+        for (int i = 0; i < updater; i++) u[i] = random.nextFloat() * 1e-3f;
+        return new RoundState(p, u, random.nextDouble(), steps);
+    }
+
+    @Test
+    void everyWorkerGetsTheAverageAllGatherWouldHaveComputed() throws Exception {
+        int workers = 3;
+        int rounds = 4;
+        Random random = new Random(7);
+        // round 2: worker 1 has no minibatch left; round 3: nobody has
+        RoundState[][] states = new RoundState[rounds][workers];
+        for (int r = 0; r < rounds; r++) {
+            for (int w = 0; w < workers; w++) {
+                int steps = (r == 2 && w == 1) || r == 3 ? 0 : 5 + w;
+                states[r][w] = steps == 0 ? new RoundState(new float[0], new float[0], Double.NaN, 0)
+                        : state(random, 5_000, 10_000, steps);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1")) {
+            assertNotNull(exchange.address());
+            List<Future<List<RoundState>>> results = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int worker = w;
+                results.add(pool.submit(() -> {
+                    List<RoundState> got = new ArrayList<>();
+                    try (RoundExchange.Client client = RoundExchange.Client.connect(exchange.address(), 11, 0, worker,
+                            workers, rounds)) {
+                        for (int r = 0; r < rounds; r++) got.add(client.exchange(r, states[r][worker], NEVER_KILLED));
+                    }
+                    return got;
+                }));
+            }
+            for (int w = 0; w < workers; w++) {
+                List<RoundState> got = results.get(w).get(30, TimeUnit.SECONDS);
+                for (int r = 0; r < rounds; r++) {
+                    RoundState expected = RoundState.average(List.of(states[r]));
+                    if (expected == null) {
+                        assertNull(got.get(r), "round " + r);
+                        continue;
+                    }
+                    assertArrayEquals(expected.params, got.get(r).params, "worker " + w + ", round " + r);
+                    assertArrayEquals(expected.updaterState, got.get(r).updaterState);
+                    assertEquals(expected.score, got.get(r).score);
+                    assertEquals(expected.steps, got.get(r).steps);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWorkerThatLeavesEarlyFailsTheOthersRoundInsteadOfHangingIt() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1")) {
+            Random random = new Random(3);
+            RoundExchange.Client leaver = RoundExchange.Client.connect(exchange.address(), 12, 0, 1, 2, 5);
+            Future<RoundState> waiting = pool.submit(() -> {
+                try (RoundExchange.Client stayer = RoundExchange.Client.connect(exchange.address(), 12, 0, 0, 2, 5)) {
+                    return stayer.exchange(0, state(random, 10, 20, 1), NEVER_KILLED);
+                }
+            });
+            Thread.sleep(200);
+            leaver.close();
+            Exception e = assertThrows(Exception.class,
+                    () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> waiting.get()));
+            assertTrue(e.getCause() instanceof IOException, e.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aKilledTaskStopsWaitingForTheAverage() throws Exception {
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1");
+             RoundExchange.Client alone = RoundExchange.Client.connect(exchange.address(), 13, 0, 0, 2, 5)) {
+            RuntimeException killed = new IllegalStateException("killed");
+            RuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
+                    IllegalStateException.class, () -> alone.exchange(0, state(new Random(1), 10, 20, 1), () -> {
+                        throw killed;
+                    })));
+            assertEquals("killed", e.getMessage());
+        }
+    }
+
+    @Test
+    void aConnectionWithoutTheTokenGetsNothing() throws Exception {
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1")) {
+            RoundExchange.Address wrong = new RoundExchange.Address(exchange.address().host(), exchange.address().port(),
+                    exchange.address().token() + 1);
+            try (RoundExchange.Client stranger = RoundExchange.Client.connect(wrong, 14, 0, 0, 1, 1)) {
+                IOException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(IOException.class,
+                        () -> stranger.exchange(0, state(new Random(2), 10, 20, 1), NEVER_KILLED)));
+                assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void noAddressMeansNoClient() {
+        assertNull(RoundExchange.Client.connect(null, 1, 0, 0, 2, 1));
+    }
+}
