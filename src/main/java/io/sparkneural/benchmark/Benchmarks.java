@@ -194,5 +194,7 @@ public final class Benchmarks {
     report.preamble("- Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", master " + s.master()
         + "; spark-neural with " + s.workers() + " workers, averaging every " + s.averagingFrequency()
         + " minibatches; Adam " + s.learningRate() + "; seed " + s.seed());
+    report.preamble("- warm-up: before the first timed MLP run, one untimed epoch of the seed MLP through spark-neural "
+        + "and through plain DL4J, so that neither pays for the JIT compiling the code both run");
   }
 }

@@ -32,6 +32,7 @@ final class Scaling {
   static void run(BenchmarkContext ctx) {
     Settings s = ctx.settings;
     List<Point> points = new ArrayList<>();
+    ctx.warmUp();
     for (int workers : s.scalingWorkers()) {
       for (int frequency : s.scalingFrequencies()) {
         ctx.progress("scaling: " + workers + " worker(s), averaging every " + frequency);

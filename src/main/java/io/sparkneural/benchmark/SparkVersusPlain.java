@@ -15,6 +15,7 @@ final class SparkVersusPlain {
   /** Section 1: the seed MLP. */
   static void mlp(BenchmarkContext ctx) {
     Settings s = ctx.settings;
+    ctx.warmUp();
     ctx.progress("spark-neural MLP, " + s.epochs() + " epochs");
     SparkNeuralRun.Result ours = SparkNeuralRun.train(ctx.data, SeedNetworks.MLP, s.epochs(), s.batchSize(),
         s.workers(), s.averagingFrequency(), s.learningRate(), s.seed());
@@ -44,6 +45,7 @@ final class SparkVersusPlain {
   static void fast(BenchmarkContext ctx) {
     Settings s = ctx.settings;
     Settings.Fast f = s.fast();
+    ctx.warmUp();
     ctx.progress("spark-neural MLP for time to accuracy, " + f.epochs() + " epochs");
     ctx.sparkFast = SparkNeuralRun.train(ctx.data, f.layers(), f.epochs(), f.batchSize(), s.workers(),
         f.averagingFrequency(), f.learningRate(), s.seed()).run();
