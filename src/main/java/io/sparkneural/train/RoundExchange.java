@@ -2,6 +2,9 @@ package io.sparkneural.train;
 
 import io.sparkneural.train.AveragingRounds.RoundState;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -116,8 +119,8 @@ final class RoundExchange implements AutoCloseable {
         int rounds = 0;
         try (socket) {
             socket.setTcpNoDelay(true);
-            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), BUFFER));
-            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream(), BUFFER));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
             if (in.readLong() != token) return; // not one of ours
             String job = in.readInt() + ":" + in.readInt(); // stage id and attempt: one barrier job attempt
             partition = in.readInt();
@@ -156,7 +159,7 @@ final class RoundExchange implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    private static void closeQuietly(Closeable c) {
         try {
             if (c != null) c.close();
         } catch (IOException e) {
@@ -229,7 +232,7 @@ final class RoundExchange implements AutoCloseable {
         private Client(Socket socket) throws IOException {
             this.socket = socket;
             this.in = socket.getInputStream();
-            this.out = new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream(), BUFFER));
+            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
         }
 
         /**
