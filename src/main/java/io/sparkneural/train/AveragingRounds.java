@@ -115,8 +115,9 @@ final class AveragingRounds implements EpochEngine {
         this.net.init();
         LayerHelpers.install(this.net);
         this.configuration = sc.broadcast(conf.toJson());
-        this.progress = new RoundProgress(sc.getConf().get("spark.driver.host", "127.0.0.1"));
-        this.exchange = new RoundExchange(sc.getConf().get("spark.driver.host", "127.0.0.1"));
+        String driverHost = sc.getConf().get("spark.driver.host", "127.0.0.1");
+        this.progress = new RoundProgress(driverHost);
+        this.exchange = new RoundExchange(driverHost);
     }
 
     /**
