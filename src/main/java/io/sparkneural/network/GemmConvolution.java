@@ -53,7 +53,13 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
 
     /** Puts a helper into every plain 2-D convolution layer of {@code net} it can serve; returns how many. */
     public static int install(MultiLayerNetwork net) {
-        return SLOT.fill(net, GemmConvolution::servable, GemmConvolution::new);
+        int served = SLOT.fill(net, GemmConvolution::servable, GemmConvolution::new);
+        if (served > 0) {
+            for (Layer layer : net.getLayers()) {
+                if (servable(layer)) LoopReLU.install(layer); // DL4J's layer computes ReLU's derivative before us
+            }
+        }
+        return served;
     }
 
     /** How many layers of {@code net} this helper could serve (whether or not it is installed). */
