@@ -48,6 +48,8 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
 
     /** What the layer's last forward pass computed; one instance per layer, so layers do not evict each other. */
     private final LastForward last = new LastForward();
+    /** Set while DL4J computes a gradient whose input gradient it drops; see {@link #withoutInputGradient}. */
+    private boolean inputGradientDropped;
 
     private GemmConvolution() {}
 
@@ -60,6 +62,30 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
             }
         }
         return served;
+    }
+
+    /**
+     * Runs {@code gradient}, DL4J's gradient computation for {@code net}'s training step, without computing the first
+     * layer's input gradient where this helper serves that layer. Why: DL4J's backprop computes every layer's input
+     * gradient, the first layer's too, then drops that one ({@code calcBackpropGradients} with
+     * {@code returnInputActGrad} false, as fit's path calls it). For the seed CNN's first convolution that is a GEMM
+     * and a col2im over 32 x 26 x 26 positions a step for nothing. The first layer returns zeros instead, which DL4J
+     * drops; {@code backpropGradient} and {@code calculateGradients}, which return the input gradient, are not run
+     * through here.
+     */
+    static void withoutInputGradient(MultiLayerNetwork net, Runnable gradient) {
+        GemmConvolution first = net.getnLayers() > 0 && net.getLayer(0).getHelper() instanceof GemmConvolution g ? g
+                : null;
+        if (first == null) {
+            gradient.run();
+            return;
+        }
+        first.inputGradientDropped = true;
+        try {
+            gradient.run();
+        } finally {
+            first.inputGradientDropped = false;
+        }
     }
 
     /** How many layers of {@code net} this helper could serve (whether or not it is installed). */
@@ -228,15 +254,19 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
             REUSED.incrementAndGet();
         }
         Nd4j.gemm(d2, col, weightGrad, false, true, 1.0, 0.0);
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
+        SERVED.incrementAndGet();
+        if (inputGradientDropped) {
+            return new Pair<>(gradient, workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                    g.batch, g.inC, g.inH, g.inW));
+        }
         INDArray dcol = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, g.k(), g.rows());
         Nd4j.gemm(matrix(weights, g), d2, dcol, true, false, 1.0, 0.0);
         INDArray epsilon = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 g.batch, g.inC, g.inH, g.inW);
         NdArrays.buffer(epsilon).put(col2im(g, copyOut(dcol, Scratch.A)), 0, (int) epsilon.length());
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
-        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
-        SERVED.incrementAndGet();
         return new Pair<>(gradient, epsilon);
     }
 

@@ -44,7 +44,7 @@ public class TrainingNetwork extends MultiLayerNetwork {
         if (s == null || x == null || y == null || getMask() != null || getLabelsMaskArray() != null
                 || x.dataType() != DataType.FLOAT || y.dataType() != DataType.FLOAT || x.rank() != 2 || y.rank() != 2
                 || !listenersOnlyCountIterations()) {
-            super.computeGradientAndScore();
+            GemmConvolution.withoutInputGradient(this, super::computeGradientAndScore);
             return;
         }
         int rows = (int) x.rows();

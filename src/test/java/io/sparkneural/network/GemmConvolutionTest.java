@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -201,5 +202,31 @@ class GemmConvolutionTest {
     void stackedWithPoolingBetween() {
         assertSameAsDl4j(2, 12, 11, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
                 ConvolutionMode.Truncate, true);
+    }
+
+    @Test
+    void trainingSkipsTheFirstLayersInputGradientButCalculateGradientsStillReturnsIt() {
+        MultiLayerNetwork plain = network(2, 9, 9, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, ConvolutionMode.Truncate, true);
+        MultiLayerNetwork training = new TrainingNetwork(plain.getLayerWiseConfigurations().clone());
+        training.init();
+        GemmConvolution.install(plain);
+        GemmConvolution.install(training);
+        Nd4j.getRandom().setSeed(6);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 2, 9, 9).subi(0.5);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 6, 3);
+        for (int i = 0; i < 6; i++) y.putScalar(i, i % 3, 1);
+        for (int step = 0; step < 5; step++) {
+            plain.fit(x, y);
+            training.fit(x, y);
+        }
+        assertArrayEquals(plain.params().dup().data().asFloat(), training.params().dup().data().asFloat(),
+                "the same steps, bit for bit, with and without the first layer's input gradient");
+
+        INDArray expected = plain.calculateGradients(x, y, null, null).getSecond();
+        INDArray actual = training.calculateGradients(x, y, null, null).getSecond();
+        assertTrue(expected.norm2Number().doubleValue() > 0, "a real input gradient to compare with");
+        assertArrayEquals(expected.dup().data().asFloat(), actual.dup().data().asFloat(),
+                "calculateGradients' input gradient");
     }
 }
