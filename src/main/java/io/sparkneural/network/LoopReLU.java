@@ -51,7 +51,9 @@ final class LoopReLU extends ActivationReLU {
 
     @Override
     public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
-        if (!NdArrays.inPlace(in) || !NdArrays.inPlace(epsilon) || in.ordering() != epsilon.ordering()
+        // the per-thread buffers stay as large as the largest activation seen: beyond GemmConvolution's cap, DL4J's op
+        if (in.length() > GemmConvolution.MAX_BUFFER || !NdArrays.inPlace(in) || !NdArrays.inPlace(epsilon)
+                || in.ordering() != epsilon.ordering()
                 || !Arrays.equals(in.shape(), epsilon.shape()) || !Arrays.equals(in.stride(), epsilon.stride())) {
             return super.backprop(in, epsilon);
         }
