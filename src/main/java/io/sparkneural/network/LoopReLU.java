@@ -53,8 +53,8 @@ final class LoopReLU extends ActivationReLU {
     @Override
     public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
         // the per-thread buffers stay as large as the largest activation seen: beyond GemmConvolution's cap, DL4J's op
+        // contiguous, of one shape and one stride: the same element order, so index i is the same element in both
         if (in.length() > GemmConvolution.MAX_BUFFER || !NdArrays.inPlace(in) || !NdArrays.inPlace(epsilon)
-                || in.ordering() != epsilon.ordering()
                 || !Arrays.equals(in.shape(), epsilon.shape()) || !Arrays.equals(in.stride(), epsilon.stride())) {
             return super.backprop(in, epsilon);
         }

@@ -48,8 +48,7 @@ class GemmConvolutionTest {
         assertEquals(two ? 2 : 1, GemmConvolution.install(ours), "convolution layers served");
         Nd4j.getRandom().setSeed(5);
         INDArray x = Nd4j.rand(DataType.FLOAT, 6, channels, height, width).subi(0.5);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 6, 3);
-        for (int i = 0; i < 6; i++) y.putScalar(i, i % 3, 1);
+        INDArray y = ThreeClassLabels.cyclic(6);
         String what = "kernel " + kernel[0] + "x" + kernel[1] + ", stride " + stride[0] + "x" + stride[1] + ", pad "
                 + pad[0] + "x" + pad[1] + ", dilation " + dilation[0] + ", " + mode + (two ? ", two layers" : "");
         long served = GemmConvolution.SERVED.get();
@@ -98,8 +97,7 @@ class GemmConvolutionTest {
                 new int[] {1, 1}, ConvolutionMode.Truncate, true);
         GemmConvolution.install(ours);
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 2, 9, 9);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 3);
-        for (int i = 0; i < 4; i++) y.putScalar(i, i % 3, 1);
+        INDArray y = ThreeClassLabels.cyclic(4);
         ours.setInput(x);
         ours.setLabels(y);
         long reused = GemmConvolution.REUSED.get();
@@ -150,8 +148,7 @@ class GemmConvolutionTest {
                 new int[] {1, 1}, ConvolutionMode.Truncate, false);
         GemmConvolution.install(ours);
         INDArray x = Nd4j.rand(DataType.FLOAT, 64, 8, 40, 40);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 64, 3);
-        for (int i = 0; i < 64; i++) y.putScalar(i, i % 3, 1);
+        INDArray y = ThreeClassLabels.cyclic(64);
         long reused = GemmConvolution.REUSED.get();
         long served = GemmConvolution.SERVED.get();
         theirs.fit(x, y);
@@ -214,8 +211,7 @@ class GemmConvolutionTest {
         GemmConvolution.install(training);
         Nd4j.getRandom().setSeed(6);
         INDArray x = Nd4j.rand(DataType.FLOAT, 6, 2, 9, 9).subi(0.5);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 6, 3);
-        for (int i = 0; i < 6; i++) y.putScalar(i, i % 3, 1);
+        INDArray y = ThreeClassLabels.cyclic(6);
         for (int step = 0; step < 5; step++) {
             plain.fit(x, y);
             training.fit(x, y);

@@ -131,8 +131,7 @@ class LoopReLUTest {
         assertTrue(((BaseLayer) ours.getLayer(0).conf().getLayer()).getActivationFn() instanceof LoopReLU);
         Nd4j.getRandom().setSeed(9);
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, 2, 8, 8).subi(0.5);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 5, 3);
-        for (int i = 0; i < 5; i++) y.putScalar(i, i % 3, 1);
+        INDArray y = ThreeClassLabels.cyclic(5);
         for (int step = 0; step < 10; step++) {
             ours.fit(x, y);
             theirs.fit(x, y);

@@ -121,8 +121,7 @@ class MaxPoolingTest {
         assertEquals(3, LayerHelpers.install(ours), "two convolutions and the pooling between them");
         Nd4j.getRandom().setSeed(6);
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 12, 12);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
-        for (int i = 0; i < 8; i++) y.putScalar(i, i % 3, 1);
+        INDArray y = ThreeClassLabels.cyclic(8);
         long served = MaxPooling.SERVED.get();
         for (int step = 0; step < 5; step++) {
             theirs.fit(x, y);
