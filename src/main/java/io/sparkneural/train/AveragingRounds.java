@@ -25,6 +25,7 @@ import scala.runtime.AbstractFunction1;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -263,6 +264,9 @@ final class AveragingRounds implements EpochEngine {
 
     /** Parameters and optimizer state, with the score and steps that produced them. */
     static final class RoundState implements Serializable {
+        // the byte order of the machines ND4J runs on (x86-64, ARM64): float buffers of the machine's order copy in
+        // bulk, where big-endian ones swap every float
+        private static final java.nio.ByteOrder ORDER = java.nio.ByteOrder.LITTLE_ENDIAN;
         final float[] params;
         final float[] updaterState;
         final double score;
@@ -287,48 +291,115 @@ final class AveragingRounds implements EpochEngine {
             return fromBytes(text.getBytes(StandardCharsets.ISO_8859_1));
         }
 
-        /** steps, score, the two lengths, then the floats, big-endian. */
+        /** steps, score, the two lengths, then the floats, little-endian. */
         byte[] toBytes() {
-            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 4 + 4 + 4 * (params.length + updaterState.length));
+            byte[] out = new byte[byteSize()];
+            writeTo(out);
+            return out;
+        }
+
+        int byteSize() {
+            return 4 + 8 + 4 + 4 + 4 * (params.length + updaterState.length);
+        }
+
+        /** The length of the state that {@code bytes} starts with, from the lengths in its header. */
+        static int encodedSize(byte[] bytes) {
+            ByteBuffer b = ByteBuffer.wrap(bytes).order(ORDER);
+            return 4 + 8 + 4 + 4 + 4 * (b.getInt(12) + b.getInt(16));
+        }
+
+        /** Writes {@link #toBytes}'s bytes into the start of {@code out}, which holds at least {@link #byteSize}. */
+        void writeTo(byte[] out) {
+            ByteBuffer b = ByteBuffer.wrap(out).order(ORDER);
             b.putInt(steps).putDouble(score).putInt(params.length).putInt(updaterState.length);
             b.asFloatBuffer().put(params).put(updaterState);
-            return b.array();
         }
 
         static RoundState fromBytes(byte[] bytes) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
+            return fromBytes(bytes, null);
+        }
+
+        /**
+         * As {@link #fromBytes(byte[])}, reading the floats into {@code reuse}'s arrays where their lengths match
+         * (the returned state then shares them); {@code reuse} may be null.
+         */
+        static RoundState fromBytes(byte[] bytes, RoundState reuse) {
+            ByteBuffer b = ByteBuffer.wrap(bytes).order(ORDER);
             int steps = b.getInt();
             double score = b.getDouble();
-            float[] params = new float[b.getInt()];
-            float[] updater = new float[b.getInt()];
+            int paramCount = b.getInt();
+            int updaterCount = b.getInt();
+            float[] params = reuse != null && reuse.params.length == paramCount ? reuse.params : new float[paramCount];
+            float[] updater = reuse != null && reuse.updaterState.length == updaterCount ? reuse.updaterState
+                    : new float[updaterCount];
             b.asFloatBuffer().get(params).get(updater);
             return new RoundState(params, updater, score, steps);
         }
 
         /** Plain means over the workers that fitted something (null if none did); steps is the longest worker's. */
         static RoundState average(List<RoundState> states) {
-            List<RoundState> fitted = new ArrayList<>();
-            for (RoundState s : states) if (s.steps > 0) fitted.add(s);
+            List<RoundState> fitted = fitted(states);
             if (fitted.isEmpty()) return null;
-            double score = 0;
-            int steps = 0;
-            for (RoundState s : fitted) {
-                score += s.score / fitted.size();
-                steps = Math.max(steps, s.steps);
-            }
-            return new RoundState(mean(fitted, true), mean(fitted, false), score, steps);
+            RoundState first = fitted.get(0);
+            float[] params = new float[first.params.length];
+            float[] updater = new float[first.updaterState.length];
+            double[] sum = new double[Math.max(params.length, updater.length)];
+            mean(fitted, true, sum, FloatBuffer.wrap(params));
+            mean(fitted, false, sum, FloatBuffer.wrap(updater));
+            return new RoundState(params, updater, score(fitted), steps(fitted));
         }
 
-        private static float[] mean(List<RoundState> states, boolean params) {
+        /**
+         * {@link #average}'s state in {@link #toBytes}'s form, written into {@code out} when it is large enough
+         * (else into a new array, returned), summing in {@code sum} when it is; null if no worker fitted anything.
+         * The same floats as {@code average(states).toBytes()}, without the intermediate arrays: the driver's
+         * exchange averages every round, and each of those arrays is a megabyte or more for a network of 100,000
+         * parameters with Adam.
+         */
+        static byte[] averageBytes(List<RoundState> states, byte[] out, double[][] sum) {
+            List<RoundState> fitted = fitted(states);
+            if (fitted.isEmpty()) return null;
+            RoundState first = fitted.get(0);
+            int size = first.byteSize();
+            byte[] bytes = out != null && out.length >= size ? out : new byte[size];
+            int longest = Math.max(first.params.length, first.updaterState.length);
+            if (sum[0] == null || sum[0].length < longest) sum[0] = new double[longest];
+            ByteBuffer b = ByteBuffer.wrap(bytes).order(ORDER);
+            b.putInt(steps(fitted)).putDouble(score(fitted)).putInt(first.params.length)
+                    .putInt(first.updaterState.length);
+            FloatBuffer floats = b.asFloatBuffer();
+            mean(fitted, true, sum[0], floats);
+            mean(fitted, false, sum[0], floats);
+            return bytes;
+        }
+
+        private static List<RoundState> fitted(List<RoundState> states) {
+            List<RoundState> fitted = new ArrayList<>();
+            for (RoundState s : states) if (s.steps > 0) fitted.add(s);
+            return fitted;
+        }
+
+        private static double score(List<RoundState> fitted) {
+            double score = 0;
+            for (RoundState s : fitted) score += s.score / fitted.size();
+            return score;
+        }
+
+        private static int steps(List<RoundState> fitted) {
+            int steps = 0;
+            for (RoundState s : fitted) steps = Math.max(steps, s.steps);
+            return steps;
+        }
+
+        /** Sums in double in the states' order, then writes each mean as a float at {@code out}'s position. */
+        private static void mean(List<RoundState> states, boolean params, double[] sum, FloatBuffer out) {
             int n = (params ? states.get(0).params : states.get(0).updaterState).length;
-            double[] sum = new double[n];
+            java.util.Arrays.fill(sum, 0, n, 0);
             for (RoundState s : states) {
                 float[] v = params ? s.params : s.updaterState;
                 for (int i = 0; i < n; i++) sum[i] += v[i];
             }
-            float[] mean = new float[n];
-            for (int i = 0; i < n; i++) mean[i] = (float) (sum[i] / states.size());
-            return mean;
+            for (int i = 0; i < n; i++) out.put((float) (sum[i] / states.size()));
         }
     }
 
@@ -400,6 +471,8 @@ final class AveragingRounds implements EpochEngine {
             }
             try {
                 RoundState state = start.value();
+                RowChunk.Reuse reuse = new RowChunk.Reuse();
+                float[][] sent = new float[2][];
                 int steps = 0;
                 for (int r = 0; r < rounds; r++) {
                     set(net, state, iteration + steps);
@@ -408,15 +481,20 @@ final class AveragingRounds implements EpochEngine {
                         long roundSeed = mix(seed, epoch, 1_000 + r) + worker;
                         Nd4j.getRandom().setSeed(roundSeed); // dropout masks: reproducible for a seed and worker count
                         int fitted = 0;
-                        for (DataSet ds : chunks.get(order[r]).minibatches(batchSize, new Random(roundSeed))) {
+                        Iterator<DataSet> batches = chunks.get(order[r]).minibatches(batchSize, new Random(roundSeed),
+                                reuse);
+                        while (batches.hasNext()) {
+                            DataSet ds = batches.next();
                             for (TrainingHook h : hooks) h.preUpdate(ds, net);
                             net.fit(ds);
                             for (TrainingHook h : hooks) h.postUpdate(ds, net);
                             fitted++;
                         }
-                        mine = new RoundState(net.params().dup().data().asFloat(), state.updaterState.length == 0
-                                ? new float[0] : net.getUpdater().getStateViewArray().dup().data().asFloat(),
-                                net.score(), fitted);
+                        // the same two arrays every round: the exchange has copied them out before it returns
+                        sent[0] = floats(net.params(), sent[0]);
+                        sent[1] = state.updaterState.length == 0 ? new float[0]
+                                : floats(net.getUpdater().getStateViewArray(), sent[1]);
+                        mine = new RoundState(sent[0], sent[1], net.score(), fitted);
                     }
                     RoundState averaged = average(context, client, partitions, r, mine);
                     if (averaged != null) {
@@ -466,8 +544,13 @@ final class AveragingRounds implements EpochEngine {
         }
 
         private void set(MultiLayerNetwork net, RoundState state, int iteration) {
-            net.setParams(NdArrays.floats(state.params, 1, state.params.length));
-            if (state.updaterState.length > 0) {
+            // written into the network's own flat arrays where they are host memory, which is what setParams and
+            // setStateViewArray copy into: no new native array twice a round (see RowChunk.Reuse for the cost)
+            if (!writeInPlace(net.params(), state.params)) {
+                net.setParams(NdArrays.floats(state.params, 1, state.params.length));
+            }
+            if (state.updaterState.length > 0
+                    && !writeInPlace(net.getUpdater().getStateViewArray(), state.updaterState)) {
                 net.getUpdater().setStateViewArray(net,
                         NdArrays.floats(state.updaterState, 1, state.updaterState.length), false);
             }
@@ -475,6 +558,23 @@ final class AveragingRounds implements EpochEngine {
             net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
             if (!Double.isNaN(learningRate)) net.setLearningRate(learningRate);
         }
+    }
+
+    private static boolean writeInPlace(INDArray target, float[] values) {
+        if (!NdArrays.inPlace(target) || target.length() != values.length) return false;
+        NdArrays.buffer(target).put(values);
+        return true;
+    }
+
+    /**
+     * The array's values, read straight from host memory where it lies there, into {@code reuse} when its length
+     * fits (may be null).
+     */
+    private static float[] floats(INDArray a, float[] reuse) {
+        if (!NdArrays.inPlace(a)) return a.dup().data().asFloat();
+        float[] out = reuse != null && reuse.length == a.length() ? reuse : new float[(int) a.length()];
+        NdArrays.buffer(a).get(out);
+        return out;
     }
 
     private static int[] permutation(int n, Random random) {

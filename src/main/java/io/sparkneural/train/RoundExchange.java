@@ -131,13 +131,19 @@ final class RoundExchange implements AutoCloseable {
                 throw new IOException("partition " + partition + " of " + partitions + " does not fit the session of "
                         + session.partitions);
             }
+            // one buffer and one decoded state per connection, reused every round: a worker sends its next state only
+            // after reading the average of its last one, which the session computed from every worker's state
+            byte[] state = new byte[0];
+            RoundState decoded = null;
             while (sent < rounds) {
                 int round = in.readInt();
-                byte[] state = new byte[in.readInt()];
+                int length = in.readInt();
+                if (state.length != length) state = new byte[length];
                 in.readFully(state);
-                byte[] average = session.contribute(round, partition, RoundState.fromBytes(state));
-                out.writeInt(average.length);
-                out.write(average);
+                decoded = RoundState.fromBytes(state, decoded);
+                Session.Average average = session.contribute(round, partition, decoded);
+                out.writeInt(average.length());
+                out.write(average.bytes(), 0, average.length());
                 out.flush();
                 sent++;
             }
@@ -176,21 +182,33 @@ final class RoundExchange implements AutoCloseable {
         private final Map<Integer, Slot> slots = new HashMap<>();
         private int left;
         private boolean broken;
+        // reused by every round: a round's average is computed only when every worker has sent that round's state,
+        // that is after each has read the previous round's average in full
+        private byte[] encoded;
+        private final double[][] sum = new double[1][];
+
+        /** A round's average in the first {@code length} of {@code bytes} (0: nobody fitted). */
+        record Average(byte[] bytes, int length) {}
 
         Session(int partitions) {
             this.partitions = partitions;
         }
 
-        /** Adds a worker's state to its round; waits for the round's average, encoded (empty: nobody fitted). */
-        synchronized byte[] contribute(int round, int partition, RoundState state) throws IOException,
+        /** Adds a worker's state to its round; waits for the round's average, encoded. */
+        synchronized Average contribute(int round, int partition, RoundState state) throws IOException,
                 InterruptedException {
             if (broken) throw new IOException("a worker left the rounds");
             Slot slot = slots.computeIfAbsent(round, r -> new Slot(partitions));
             if (slot.states[partition] != null) throw new IOException("worker " + partition + " sent round " + round + " twice");
             slot.states[partition] = state;
             if (++slot.arrived == partitions) {
-                RoundState average = RoundState.average(Arrays.asList(slot.states));
-                slot.average = average == null ? new byte[0] : average.toBytes();
+                byte[] bytes = RoundState.averageBytes(Arrays.asList(slot.states), encoded, sum);
+                if (bytes == null) {
+                    slot.average = new Average(new byte[0], 0);
+                } else {
+                    encoded = bytes;
+                    slot.average = new Average(bytes, RoundState.encodedSize(bytes));
+                }
                 notifyAll();
             }
             while (slot.average == null && !broken) wait();
@@ -213,7 +231,7 @@ final class RoundExchange implements AutoCloseable {
             final RoundState[] states;
             int arrived;
             int delivered;
-            byte[] average;
+            Average average;
 
             Slot(int partitions) {
                 states = new RoundState[partitions];
@@ -227,7 +245,9 @@ final class RoundExchange implements AutoCloseable {
         private final InputStream in;
         private final DataOutputStream out;
         private final byte[] header = new byte[4];
+        private byte[] request = new byte[0];
         private byte[] reply = new byte[0];
+        private RoundState received;
 
         private Client(Socket socket) throws IOException {
             this.socket = socket;
@@ -267,13 +287,16 @@ final class RoundExchange implements AutoCloseable {
         /**
          * Sends this worker's state of round {@code round} and returns the average over all workers, or null when
          * no worker fitted anything in the round. {@code killCheck} runs every second of waiting and throws when
-         * Spark has killed the task.
+         * Spark has killed the task. The returned state's arrays are this client's and are overwritten by the next
+         * exchange: a worker sets its network from them before it fits the next round.
          */
         RoundState exchange(int round, RoundState mine, Runnable killCheck) throws IOException {
-            byte[] bytes = mine.toBytes();
+            int size = mine.byteSize();
+            if (request.length < size) request = new byte[size];
+            mine.writeTo(request);
             out.writeInt(round);
-            out.writeInt(bytes.length);
-            out.write(bytes);
+            out.writeInt(size);
+            out.write(request, 0, size);
             out.flush();
             readFully(header, 4, killCheck);
             int length = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
@@ -281,7 +304,8 @@ final class RoundExchange implements AutoCloseable {
             if (length == 0) return null;
             if (reply.length != length) reply = new byte[length];
             readFully(reply, length, killCheck);
-            return RoundState.fromBytes(reply);
+            received = RoundState.fromBytes(reply, received);
+            return received;
         }
 
         private void readFully(byte[] into, int length, Runnable killCheck) throws IOException {

@@ -3,7 +3,9 @@ package io.sparkneural.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +14,7 @@ import io.sparkneural.train.AveragingRounds.RoundState;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +32,43 @@ class RoundExchangeTest {
         for (int i = 0; i < params; i++) p[i] = (float) random.nextGaussian();
         for (int i = 0; i < updater; i++) u[i] = random.nextFloat() * 1e-3f;
         return new RoundState(p, u, random.nextDouble(), steps);
+    }
+
+    private static RoundState copy(RoundState s) {
+        return s == null ? null : new RoundState(s.params.clone(), s.updaterState.clone(), s.score, s.steps);
+    }
+
+    @Test
+    void theEncodedAverageIsTheAverageEncoded() {
+        Random random = new Random(9);
+        List<RoundState> states = List.of(state(random, 1_000, 2_000, 3), new RoundState(new float[0], new float[0],
+                Double.NaN, 0), state(random, 1_000, 2_000, 5), state(random, 1_000, 2_000, 4));
+        byte[] expected = RoundState.average(states).toBytes();
+        double[][] sum = new double[1][];
+        byte[] roomy = new byte[expected.length + 100];
+        byte[] got = RoundState.averageBytes(states, roomy, sum);
+        assertSame(roomy, got);
+        assertEquals(expected.length, RoundState.encodedSize(got));
+        assertArrayEquals(expected, Arrays.copyOf(got, expected.length));
+        // a buffer too small is replaced; the sums' array, now large enough, is kept
+        double[] sums = sum[0];
+        assertArrayEquals(expected, RoundState.averageBytes(states, new byte[10], sum));
+        assertSame(sums, sum[0]);
+        assertNull(RoundState.averageBytes(List.of(new RoundState(new float[0], new float[0], Double.NaN, 0)), roomy,
+                sum));
+    }
+
+    @Test
+    void decodingReusesArraysOfTheRightLengthOnly() {
+        RoundState state = state(new Random(4), 30, 60, 2);
+        RoundState reuse = state(new Random(5), 30, 10, 1);
+        RoundState decoded = RoundState.fromBytes(state.toBytes(), reuse);
+        assertSame(reuse.params, decoded.params);
+        assertNotSame(reuse.updaterState, decoded.updaterState);
+        assertArrayEquals(state.params, decoded.params);
+        assertArrayEquals(state.updaterState, decoded.updaterState);
+        assertEquals(state.score, decoded.score);
+        assertEquals(state.steps, decoded.steps);
     }
 
     @Test
@@ -55,7 +95,10 @@ class RoundExchangeTest {
                     List<RoundState> got = new ArrayList<>();
                     try (RoundExchange.Client client = RoundExchange.Client.connect(exchange.address(), 11, 0, worker,
                             workers, rounds)) {
-                        for (int r = 0; r < rounds; r++) got.add(client.exchange(r, states[r][worker], NEVER_KILLED));
+                        // the client reuses its arrays for the next round's average: keep copies
+                        for (int r = 0; r < rounds; r++) {
+                            got.add(copy(client.exchange(r, states[r][worker], NEVER_KILLED)));
+                        }
                     }
                     return got;
                 }));
