@@ -46,6 +46,7 @@ final class SparkVersusPlain {
     Settings s = ctx.settings;
     Settings.Fast f = s.fast();
     ctx.warmUp();
+    ctx.warmUp("section 1b's network", f.layers(), f.batchSize(), f.averagingFrequency(), f.learningRate());
     ctx.progress("spark-neural MLP for time to accuracy, " + f.epochs() + " epochs");
     ctx.sparkFast = SparkNeuralRun.train(ctx.data, f.layers(), f.epochs(), f.batchSize(), s.workers(),
         f.averagingFrequency(), f.learningRate(), s.seed()).run();
