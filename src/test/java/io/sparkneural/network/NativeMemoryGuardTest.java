@@ -70,7 +70,8 @@ class NativeMemoryGuardTest {
 
     @Test
     void theTestJvmRunsWithTheGuardOnAndJavaCppsCheckOff() {
-        // the pom's flags, which the README's commands and the benchmark use too
+        // the pom's test flags: a 4g heap plus the 4G native budget (exec:exec, which runs MnistJob and the
+        // benchmark under a 6g heap, gets 10G by the same rule)
         assertEquals(8L << 30, NativeMemoryGuard.limit());
         assertEquals(0, Pointer.maxPhysicalBytes());
     }
