@@ -209,13 +209,9 @@ class GemmConvolutionTest {
         training.init();
         GemmConvolution.install(plain);
         GemmConvolution.install(training);
-        Nd4j.getRandom().setSeed(6);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 2, 9, 9).subi(0.5);
-        INDArray y = ThreeClassLabels.cyclic(6);
-        for (int step = 0; step < 5; step++) {
-            plain.fit(x, y);
-            training.fit(x, y);
-        }
+        org.nd4j.linalg.dataset.DataSet batch = SideBySide.fit(plain, training, 6, 6, 2, 9, 5);
+        INDArray x = batch.getFeatures();
+        INDArray y = batch.getLabels();
         assertArrayEquals(plain.params().dup().data().asFloat(), training.params().dup().data().asFloat(),
                 "the same steps, bit for bit, with and without the first layer's input gradient");
 

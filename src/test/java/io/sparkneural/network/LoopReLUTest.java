@@ -129,13 +129,7 @@ class LoopReLUTest {
             }
         }
         assertTrue(((BaseLayer) ours.getLayer(0).conf().getLayer()).getActivationFn() instanceof LoopReLU);
-        Nd4j.getRandom().setSeed(9);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 2, 8, 8).subi(0.5);
-        INDArray y = ThreeClassLabels.cyclic(5);
-        for (int step = 0; step < 10; step++) {
-            ours.fit(x, y);
-            theirs.fit(x, y);
-        }
+        SideBySide.fit(ours, theirs, 9, 5, 2, 8, 10);
         assertArrayEquals(bits(theirs.params()), bits(ours.params()), "parameters after 10 Adam steps");
     }
 }
