@@ -472,7 +472,8 @@ final class AveragingRounds implements EpochEngine {
             try {
                 RoundState state = start.value();
                 RowChunk.Reuse reuse = new RowChunk.Reuse();
-                float[][] sent = new float[2][];
+                float[] sentParams = null;
+                float[] sentUpdater = null;
                 int steps = 0;
                 for (int r = 0; r < rounds; r++) {
                     set(net, state, iteration + steps);
@@ -491,10 +492,10 @@ final class AveragingRounds implements EpochEngine {
                             fitted++;
                         }
                         // the same two arrays every round: the exchange has copied them out before it returns
-                        sent[0] = floats(net.params(), sent[0]);
-                        sent[1] = state.updaterState.length == 0 ? new float[0]
-                                : floats(net.getUpdater().getStateViewArray(), sent[1]);
-                        mine = new RoundState(sent[0], sent[1], net.score(), fitted);
+                        sentParams = floats(net.params(), sentParams);
+                        sentUpdater = state.updaterState.length == 0 ? new float[0]
+                                : floats(net.getUpdater().getStateViewArray(), sentUpdater);
+                        mine = new RoundState(sentParams, sentUpdater, net.score(), fitted);
                     }
                     RoundState averaged = average(context, client, partitions, r, mine);
                     if (averaged != null) {
