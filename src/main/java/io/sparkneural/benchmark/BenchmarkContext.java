@@ -32,9 +32,22 @@ final class BenchmarkContext {
   TrainingRun sparkCnn;
   /** Plain DL4J on the CNN, one run per thread count. */
   final List<TrainingRun> plainCnn = new ArrayList<>();
+  /**
+   * The CNN's final test accuracy at each seed, spark-neural's and plain one-thread DL4J's: the section's own seed
+   * first, then the further seeds; empty until the cnn section ran.
+   */
+  final List<SeedPair> cnnSeeds = new ArrayList<>();
   /** MLlib's best test accuracy over its runs; NaN until the mllib section ran. */
   double mllibBestAccuracy = Double.NaN;
   private final java.util.Set<String> warmedUp = new java.util.HashSet<>();
+
+  /** One seed's final test accuracies. */
+  record SeedPair(long seed, double spark, double plain) {
+    /** Plain DL4J's accuracy minus spark-neural's, in points. */
+    double gapPoints() {
+      return 100 * (plain - spark);
+    }
+  }
 
   BenchmarkContext(Settings settings, SparkSession spark, MnistData data, Report report, PrintStream out) {
     this.settings = settings;

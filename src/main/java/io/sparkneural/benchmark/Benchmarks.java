@@ -129,6 +129,8 @@ public final class Benchmarks {
         .option("cnn-epochs", "1", "epochs of the CNN (spark-neural and plain DL4J)")
         .option("batch-size", "32", "minibatch size of the MLP (per worker for spark-neural)")
         .option("cnn-batch-size", "32", "minibatch size of the CNN (per worker for spark-neural)")
+        .option("cnn-accuracy-seeds", "1,2", "further seeds for the CNN's accuracy gap: one spark-neural and one "
+            + "plain one-thread fit each (none = skip)")
         .option("averaging-frequency", "20", "spark-neural's minibatches per worker between averaging rounds")
         .option("learning-rate", "1e-3", "Adam's learning rate, for every contender that uses Adam")
         .option("fast-layers", "dense(128, relu) dense(10, softmax)", "the network of the time-to-accuracy section")
@@ -183,7 +185,8 @@ public final class Benchmarks {
         o.string("python"), o.string("sklearn-script"), o.integer("sklearn-threads", 0),
         Path.of(o.string("data-dir")), report.isEmpty() ? null : Path.of(report),
         new Settings.Fast(o.string("fast-layers"), o.integer("fast-epochs", 1), o.integer("fast-batch-size", 1),
-            o.positiveDouble("fast-learning-rate"), o.integer("fast-averaging-frequency", 1)));
+            o.positiveDouble("fast-learning-rate"), o.integer("fast-averaging-frequency", 1)),
+        o.string("cnn-accuracy-seeds").equals("none") ? List.of() : o.integers("cnn-accuracy-seeds", 0));
   }
 
   private static void preamble(Report report, Settings s, String[] args) {

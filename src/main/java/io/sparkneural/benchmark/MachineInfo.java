@@ -1,6 +1,7 @@
 package io.sparkneural.benchmark;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,12 +18,19 @@ final class MachineInfo {
     return List.of(
         "- CPU: " + cpuModel().orElse("unknown") + ", " + runtime.availableProcessors() + " cores available to the JVM",
         "- memory: " + memory().orElse("unknown") + String.format(Locale.ROOT, "; JVM heap max %.1f GiB",
-            runtime.maxMemory() / (double) (1L << 30)),
+            runtime.maxMemory() / (double) (1L << 30)) + heapCommitment(),
         "- OS: " + osRelease().orElse(System.getProperty("os.name")) + " (" + System.getProperty("os.name") + " "
             + System.getProperty("os.version") + ", " + System.getProperty("os.arch") + ")",
         "- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
             + System.getProperty("java.vendor") + "), as `java -version` reports it",
         "- threads: " + Nd4jThreads.describe());
+  }
+
+  /** Whether the heap was committed and touched at start: first touches of memory are dear on some VMs. */
+  private static String heapCommitment() {
+    List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    return flags.contains("-XX:+AlwaysPreTouch") ? ", pre-touched at start (-XX:+AlwaysPreTouch)"
+        : ", grown on demand";
   }
 
   private static Optional<String> cpuModel() {

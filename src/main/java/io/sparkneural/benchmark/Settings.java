@@ -10,12 +10,14 @@ import java.util.List;
  * @param plainThreads ND4J thread counts the plain DL4J baselines run with, one run each
  * @param report where to write the Markdown report; null for none
  * @param fast the network and settings of the time-to-accuracy section
+ * @param cnnAccuracySeeds further seeds the CNN's accuracy gap is measured at (one spark-neural and one plain
+ *     one-thread fit each); empty for none
  */
 record Settings(List<String> sections, String master, int workers, int epochs, int cnnEpochs, int batchSize,
     int cnnBatchSize, int averagingFrequency, double learningRate, List<Integer> plainThreads, int trainLimit,
     int testLimit, long seed, double targetAccuracy, List<Integer> mllibIterations, List<String> mllibSolvers,
     List<Integer> scalingFrequencies, List<Integer> scalingWorkers, int scalingEpochs, int gemmSize, String python,
-    String sklearnScript, int sklearnThreads, Path dataDir, Path report, Fast fast) {
+    String sklearnScript, int sklearnThreads, Path dataDir, Path report, Fast fast, List<Integer> cnnAccuracySeeds) {
 
   /** Section "fast": a network, minibatch size, Adam learning rate and averaging frequency chosen for speed. */
   record Fast(String layers, int epochs, int batchSize, double learningRate, int averagingFrequency) {}

@@ -125,6 +125,42 @@ final class SparkVersusPlain {
             + "spark-neural's LayerHelpers (GemmConvolution: one contiguous im2col and single matrix multiplies; "
             + "MaxPooling: plain loops; both installed in DL4J's layers) and Adam's step with FusedAdamUpdater; the "
             + "last row is DL4J's own code throughout, for the difference.");
+    accuracyOverSeeds(ctx);
+  }
+
+  /**
+   * Section 4b: one epoch's final accuracy moves by tenths of a point with the seed, as much as the gap the target
+   * bounds; the gap at further seeds tells a systematic loss from the luck of one seed.
+   */
+  private static void accuracyOverSeeds(BenchmarkContext ctx) {
+    Settings s = ctx.settings;
+    if (s.cnnAccuracySeeds().isEmpty()) {
+      return;
+    }
+    Summary.oneThread(ctx.plainCnn).ifPresent(plain ->
+        ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(s.seed(), ctx.sparkCnn.testAccuracy(), plain.testAccuracy())));
+    for (int seed : s.cnnAccuracySeeds()) {
+      ctx.progress("CNN accuracy at seed " + seed + ": spark-neural, then plain DL4J with 1 thread");
+      TrainingRun spark = SparkNeuralRun.train(ctx.data, SeedNetworks.CNN, s.cnnEpochs(), s.cnnBatchSize(),
+          s.workers(), s.averagingFrequency(), s.learningRate(), seed).run();
+      TrainingRun plain = PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
+          s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), seed, 1);
+      ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(seed, spark.testAccuracy(), plain.testAccuracy()));
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (BenchmarkContext.SeedPair pair : ctx.cnnSeeds) {
+      rows.add(Report.row(Long.toString(pair.seed()), Report.accuracy(pair.spark()), Report.accuracy(pair.plain()),
+          String.format(Locale.ROOT, "%.2f", pair.gapPoints())));
+    }
+    ctx.out.print(ctx.report.section("4b. MNIST CNN: the accuracy gap at other seeds")
+        .note("The seed CNN as in section 4 (" + s.cnnEpochs() + " epoch(s), batch " + s.cnnBatchSize() + ", "
+            + s.workers() + " workers averaging every " + s.averagingFrequency() + "), trained again at other "
+            + "seeds: the seed sets the initial weights, the shuffling and the dropout masks of both contenders.")
+        .table(Report.row("seed", "spark-neural test accuracy", "plain DL4J (1 thread) test accuracy",
+            "gap (points)"), rows)
+        .note(String.format(Locale.ROOT, "Mean gap %.2f points over %d seeds.", Summary.meanGap(ctx.cnnSeeds),
+            ctx.cnnSeeds.size()))
+        .markdown());
   }
 
   private static final String DENSE_NOTE = "spark-neural's workers and the plain DL4J rows train a TrainingNetwork: "

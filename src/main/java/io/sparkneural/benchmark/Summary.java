@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The closing sections: every training run's achieved FLOP/s against the sgemm peak, and the issue's targets with
@@ -81,6 +82,11 @@ final class Summary {
             ctx.sparkCnn.samplesPerSecond() / plain.samplesPerSecond(), 1.9, true, "x", "-"));
         rows.add(accuracyGap("CNN", ctx.sparkCnn, plain));
       });
+      if (ctx.cnnSeeds.size() > 1) {
+        String seeds = ctx.cnnSeeds.stream().map(p -> Long.toString(p.seed())).collect(Collectors.joining(", "));
+        rows.add(target("CNN: the same, mean gap over seeds " + seeds + " (section 4b)", meanGap(ctx.cnnSeeds), 0.3,
+            false, " points", "-"));
+      }
       rows.add(target("CNN: achieved FLOP/s >= 25% of the sgemm peak",
           100 * ctx.fractionOfPeak(ctx.sparkCnn, SeedNetworks.CNN), 25, true, "%", "- (peak not measured)"));
     }
@@ -92,8 +98,13 @@ final class Summary {
     ctx.out.print(section.markdown());
   }
 
+  /** Plain DL4J's accuracy minus spark-neural's, in points, averaged over seeds. */
+  static double meanGap(List<BenchmarkContext.SeedPair> seeds) {
+    return seeds.stream().mapToDouble(BenchmarkContext.SeedPair::gapPoints).average().orElse(Double.NaN);
+  }
+
   /** The plain run with one thread and spark-neural's layer helpers, the baseline the targets name. */
-  private static Optional<TrainingRun> oneThread(List<TrainingRun> plain) {
+  static Optional<TrainingRun> oneThread(List<TrainingRun> plain) {
     return plain.stream().filter(r -> r.setting().startsWith("1 thread") && !r.setting().contains("DL4J's own"))
         .findFirst();
   }
