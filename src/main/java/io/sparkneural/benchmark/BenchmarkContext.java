@@ -33,19 +33,25 @@ final class BenchmarkContext {
   /** Plain DL4J on the CNN, one run per thread count. */
   final List<TrainingRun> plainCnn = new ArrayList<>();
   /**
-   * The CNN's final test accuracy at each seed, spark-neural's and plain one-thread DL4J's: the section's own seed
-   * first, then the further seeds; empty until the cnn section ran.
+   * The CNN's final test accuracy at each seed, spark-neural's (at the section's learning rate, and at that rate
+   * times the square root of the workers) and plain one-thread DL4J's: the section's own seed first, then the
+   * further seeds; empty until the cnn section ran.
    */
   final List<SeedPair> cnnSeeds = new ArrayList<>();
   /** MLlib's best test accuracy over its runs; NaN until the mllib section ran. */
   double mllibBestAccuracy = Double.NaN;
   private final java.util.Set<String> warmedUp = new java.util.HashSet<>();
 
-  /** One seed's final test accuracies. */
-  record SeedPair(long seed, double spark, double plain) {
+  /** One seed's final test accuracies; {@code sparkScaled} is spark-neural's at the scaled learning rate. */
+  record SeedPair(long seed, double spark, double sparkScaled, double plain) {
     /** Plain DL4J's accuracy minus spark-neural's, in points. */
     double gapPoints() {
       return 100 * (plain - spark);
+    }
+
+    /** The same at the scaled learning rate. */
+    double scaledGapPoints() {
+      return 100 * (plain - sparkScaled);
     }
   }
 

@@ -130,37 +130,57 @@ final class SparkVersusPlain {
 
   /**
    * Section 4b: one epoch's final accuracy moves by tenths of a point with the seed, as much as the gap the target
-   * bounds; the gap at further seeds tells a systematic loss from the luck of one seed.
+   * bounds; the gap at further seeds tells a systematic loss from the luck of one seed. With W workers an epoch is
+   * 1/W as many sequential steps, each from the average of W minibatches, so each seed also runs spark-neural at
+   * Adam's rate times sqrt(W), what README's "Settings for speed" advises for matching one machine epoch for epoch.
    */
   private static void accuracyOverSeeds(BenchmarkContext ctx) {
     Settings s = ctx.settings;
-    if (s.cnnAccuracySeeds().isEmpty()) {
+    java.util.Optional<TrainingRun> plainAtSeed = Summary.oneThread(ctx.plainCnn);
+    if (s.cnnAccuracySeeds().isEmpty() || plainAtSeed.isEmpty()) {
       return;
     }
-    Summary.oneThread(ctx.plainCnn).ifPresent(plain ->
-        ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(s.seed(), ctx.sparkCnn.testAccuracy(), plain.testAccuracy())));
+    double scaledRate = s.learningRate() * Math.sqrt(s.workers());
+    ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(s.seed(), ctx.sparkCnn.testAccuracy(),
+        scaledCnn(ctx, scaledRate, s.seed()), plainAtSeed.get().testAccuracy()));
     for (int seed : s.cnnAccuracySeeds()) {
-      ctx.progress("CNN accuracy at seed " + seed + ": spark-neural, then plain DL4J with 1 thread");
-      TrainingRun spark = SparkNeuralRun.train(ctx.data, SeedNetworks.CNN, s.cnnEpochs(), s.cnnBatchSize(),
-          s.workers(), s.averagingFrequency(), s.learningRate(), seed).run();
-      TrainingRun plain = PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
-          s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), seed, 1);
-      ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(seed, spark.testAccuracy(), plain.testAccuracy()));
+      ctx.progress("CNN accuracy at seed " + seed + ": spark-neural at Adam " + s.learningRate() + " and "
+          + scaledRate + ", then plain DL4J with 1 thread");
+      double spark = SparkNeuralRun.train(ctx.data, SeedNetworks.CNN, s.cnnEpochs(), s.cnnBatchSize(), s.workers(),
+          s.averagingFrequency(), s.learningRate(), seed).run().testAccuracy();
+      double scaled = scaledCnn(ctx, scaledRate, seed);
+      double plain = PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(), s.cnnEpochs(),
+          s.cnnBatchSize(), s.learningRate(), seed, 1).testAccuracy();
+      ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(seed, spark, scaled, plain));
     }
     List<List<String>> rows = new ArrayList<>();
     for (BenchmarkContext.SeedPair pair : ctx.cnnSeeds) {
-      rows.add(Report.row(Long.toString(pair.seed()), Report.accuracy(pair.spark()), Report.accuracy(pair.plain()),
-          String.format(Locale.ROOT, "%.2f", pair.gapPoints())));
+      rows.add(Report.row(Long.toString(pair.seed()), Report.accuracy(pair.spark()), Report.accuracy(pair.sparkScaled()),
+          Report.accuracy(pair.plain()), String.format(Locale.ROOT, "%.2f", pair.gapPoints()),
+          String.format(Locale.ROOT, "%.2f", pair.scaledGapPoints())));
     }
+    String rate = "Adam " + s.learningRate();
+    String scaledText = String.format(Locale.ROOT, "Adam %.4g (x sqrt(%d))", scaledRate, s.workers());
     ctx.out.print(ctx.report.section("4b. MNIST CNN: the accuracy gap at other seeds")
         .note("The seed CNN as in section 4 (" + s.cnnEpochs() + " epoch(s), batch " + s.cnnBatchSize() + ", "
             + s.workers() + " workers averaging every " + s.averagingFrequency() + "), trained again at other "
-            + "seeds: the seed sets the initial weights, the shuffling and the dropout masks of both contenders.")
-        .table(Report.row("seed", "spark-neural test accuracy", "plain DL4J (1 thread) test accuracy",
-            "gap (points)"), rows)
-        .note(String.format(Locale.ROOT, "Mean gap %.2f points over %d seeds.", Summary.meanGap(ctx.cnnSeeds),
-            ctx.cnnSeeds.size()))
+            + "seeds: the seed sets the initial weights, the shuffling and the dropout masks of both contenders. "
+            + "spark-neural also runs at Adam's rate times the square root of its workers: with " + s.workers()
+            + " workers an epoch is 1/" + s.workers() + " as many sequential steps, each from the average of "
+            + s.workers() + " minibatches.")
+        .table(Report.row("seed", "spark-neural, " + rate, "spark-neural, " + scaledText,
+            "plain DL4J (1 thread), " + rate, "gap (points)", "gap at the scaled rate (points)"), rows)
+        .note(String.format(Locale.ROOT, "Mean gap over %d seeds: %.2f points at the same rate, %.2f at the scaled "
+            + "rate.", ctx.cnnSeeds.size(), Summary.meanGap(ctx.cnnSeeds, false), Summary.meanGap(ctx.cnnSeeds, true)))
         .markdown());
+  }
+
+  /** spark-neural's final test accuracy on the CNN at another learning rate. */
+  private static double scaledCnn(BenchmarkContext ctx, double rate, long seed) {
+    Settings s = ctx.settings;
+    ctx.progress("spark-neural CNN at Adam " + rate + ", seed " + seed);
+    return SparkNeuralRun.train(ctx.data, SeedNetworks.CNN, s.cnnEpochs(), s.cnnBatchSize(), s.workers(),
+        s.averagingFrequency(), rate, seed).run().testAccuracy();
   }
 
   private static final String DENSE_NOTE = "spark-neural's workers and the plain DL4J rows train a TrainingNetwork: "
