@@ -3,6 +3,7 @@ package io.sparkneural.benchmark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Sections 1 and 4: a seed network trained by spark-neural on local Spark against the same configuration trained
@@ -136,7 +137,7 @@ final class SparkVersusPlain {
    */
   private static void accuracyOverSeeds(BenchmarkContext ctx) {
     Settings s = ctx.settings;
-    java.util.Optional<TrainingRun> plainAtSeed = Summary.oneThread(ctx.plainCnn);
+    Optional<TrainingRun> plainAtSeed = Summary.oneThread(ctx.plainCnn);
     if (s.cnnAccuracySeeds().isEmpty() || plainAtSeed.isEmpty()) {
       return;
     }
