@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkneural.cli.JobOptions;
 import io.sparkneural.cli.JobSupport;
 import io.sparkneural.ml.NeuralClassificationModel;
+import io.sparkneural.ml.NeuralEstimatorParams;
 import io.sparkneural.ml.NeuralModel;
 import io.sparkneural.ml.NeuralTrainingSummary;
 import io.sparkneural.notebook.Plots;
 import io.sparkneural.train.EpochRecord;
+import io.sparkneural.train.TrainingListener;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -100,6 +102,8 @@ public final class TrainJob {
     OutputFolder folder = OutputFolder.open(spec.outputPath(), spec.overwrite(),
         spark.sparkContext().hadoopConfiguration());
     Pipeline pipeline = spec.pipeline().build(train.schema());
+    EpochsThisRun trainedNow = new EpochsThisRun();
+    ((NeuralEstimatorParams<?>) pipeline.getStages()[pipeline.getStages().length - 1]).addTrainingListener(trainedNow);
     train = train.cache();
     long trainRows = train.count();
     out.printf(Locale.ROOT, "train: %d rows from %s; test: %s; output: %s%n", trainRows, spec.train().path(),
@@ -138,9 +142,13 @@ public final class TrainJob {
     metrics.put("model", spec.pipeline().model());
     metrics.put("train_rows", trainRows);
     metrics.put("train_seconds", seconds);
-    double samplesPerSecond = trainRows * (double) history.size() / seconds;
+    // a fit resumed from a checkpoint carries the earlier run's epochs in its history: only this run's count here
+    int resumedEpochs = history.size() - trainedNow.epochs;
+    double samplesPerSecond = trainRows * (double) trainedNow.epochs / seconds;
     metrics.put("samples_per_second", samplesPerSecond);
     metrics.put("epochs_run", history.size());
+    metrics.put("epochs_trained_now", trainedNow.epochs);
+    metrics.put("resumed_after_epoch", resumedEpochs);
     metrics.put("stopped_epoch", summary.stoppedEpoch());
     metrics.put("best_epoch", summary.bestEpoch());
     metrics.put("restored_best_weights", summary.restoredBestWeights());
@@ -170,8 +178,10 @@ public final class TrainJob {
     }
 
     out.println();
-    out.printf(Locale.ROOT, "trained %d epochs in %.1f s (%.0f samples/s, %d workers)%s%n", history.size(), seconds,
-        samplesPerSecond, summary.numWorkers(),
+    out.printf(Locale.ROOT, "%s in %.1f s (%.0f samples/s, %d workers)%s%n", resumedEpochs == 0
+            ? "trained " + history.size() + " epochs"
+            : "resumed after epoch " + resumedEpochs + " from its checkpoint, trained " + trainedNow.epochs + " more",
+        seconds, samplesPerSecond, summary.numWorkers(),
         summary.stoppedEpoch() > 0 ? "; early stopping after epoch " + summary.stoppedEpoch()
             + (summary.restoredBestWeights() ? ", best weights (epoch " + summary.bestEpoch() + ") restored" : "") : "");
     StringBuilder line = new StringBuilder("test (" + testRows + " rows):");
@@ -185,10 +195,21 @@ public final class TrainJob {
       out.print(confusionTable(confusion, classes));
     }
     out.println("wrote " + String.join(", ", files) + " to " + folder);
-    out.printf(Locale.ROOT, "RESULT train %s=%.4f train_seconds=%.1f epochs=%d%n",
+    out.printf(Locale.ROOT, "RESULT train %s=%.4f train_seconds=%.1f epochs=%d%s%n",
         spec.pipeline().classifier() ? "test_accuracy" : "test_rmse",
         ((Number) testMetrics.get(spec.pipeline().classifier() ? "accuracy" : "rmse")).doubleValue(), seconds,
-        history.size());
+        history.size(), resumedEpochs == 0 ? "" : " resumed_after_epoch=" + resumedEpochs);
+  }
+
+  /** Counts the epochs this fit trains, which a resumed fit's history does not tell apart from the earlier run's. */
+  private static final class EpochsThisRun implements TrainingListener, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    int epochs;
+
+    @Override
+    public void onEpochEnd(EpochRecord record) {
+      epochs++;
+    }
   }
 
   /** The original class names when a StringIndexer made the label, else 0..k-1. */

@@ -139,6 +139,40 @@ class TrainJobTest {
     }
 
     @Test
+    void aRerunThatResumesAFinishedFitSaysSoAndCountsOnlyItsOwnEpochs() throws Exception {
+        Path out = dir.resolve("xor-resumed");
+        String checkpoints = "pipeline.params.checkpointDir=\"" + dir.resolve("checkpoints") + "\"";
+        JobRun first = JobRun.train("--config", "conf/jobs/xor.conf", "--output", out.toString(),
+                "--set", "pipeline.params.epochs=5", "--set", checkpoints);
+        assertEquals(0, first.code(), first.toString());
+        assertTrue(first.out().contains("trained 5 epochs in "), first.out());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(5, metrics.get("epochs_trained_now").asInt());
+        assertEquals(0, metrics.get("resumed_after_epoch").asInt());
+        assertTrue(metrics.get("samples_per_second").asDouble() > 0, metrics.toString());
+
+        JobRun again = JobRun.train("--config", "conf/jobs/xor.conf", "--output", out.toString(),
+                "--set", "pipeline.params.epochs=5", "--set", checkpoints);
+        assertEquals(0, again.code(), again.toString());
+        assertTrue(again.out().contains("resumed after epoch 5 from its checkpoint, trained 0 more in "), again.out());
+        assertTrue(again.out().contains(" epochs=5 resumed_after_epoch=5"), again.out());
+        metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(5, metrics.get("epochs_run").asInt());
+        assertEquals(0, metrics.get("epochs_trained_now").asInt());
+        assertEquals(5, metrics.get("resumed_after_epoch").asInt());
+        assertEquals(0.0, metrics.get("samples_per_second").asDouble());
+
+        // given more epochs, the rerun trains only the missing ones
+        JobRun longer = JobRun.train("--config", "conf/jobs/xor.conf", "--output", out.toString(),
+                "--set", "pipeline.params.epochs=7", "--set", checkpoints);
+        assertEquals(0, longer.code(), longer.toString());
+        assertTrue(longer.out().contains("resumed after epoch 5 from its checkpoint, trained 2 more in "), longer.out());
+        metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(7, metrics.get("epochs_run").asInt());
+        assertEquals(2, metrics.get("epochs_trained_now").asInt());
+    }
+
+    @Test
     void theLstmForecasterConfigurationRunsAsARegressor() throws Exception {
         Path out = dir.resolve("airline");
         JobRun r = JobRun.train("--config", "conf/jobs/airline-lstm.conf", "--output", out.toString(),
