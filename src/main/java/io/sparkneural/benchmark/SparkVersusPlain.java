@@ -143,13 +143,11 @@ final class SparkVersusPlain {
     }
     double scaledRate = s.learningRate() * Math.sqrt(s.workers());
     ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(s.seed(), ctx.sparkCnn.testAccuracy(),
-        scaledCnn(ctx, scaledRate, s.seed()), plainAtSeed.get().testAccuracy()));
+        cnnAccuracy(ctx, scaledRate, s.seed()), plainAtSeed.get().testAccuracy()));
     for (int seed : s.cnnAccuracySeeds()) {
-      ctx.progress("CNN accuracy at seed " + seed + ": spark-neural at Adam " + s.learningRate() + " and "
-          + scaledRate + ", then plain DL4J with 1 thread");
-      double spark = SparkNeuralRun.train(ctx.data, SeedNetworks.CNN, s.cnnEpochs(), s.cnnBatchSize(), s.workers(),
-          s.averagingFrequency(), s.learningRate(), seed).run().testAccuracy();
-      double scaled = scaledCnn(ctx, scaledRate, seed);
+      double spark = cnnAccuracy(ctx, s.learningRate(), seed);
+      double scaled = cnnAccuracy(ctx, scaledRate, seed);
+      ctx.progress("plain DL4J CNN, 1 thread, seed " + seed);
       double plain = PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(), s.cnnEpochs(),
           s.cnnBatchSize(), s.learningRate(), seed, 1).testAccuracy();
       ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(seed, spark, scaled, plain));
@@ -176,8 +174,8 @@ final class SparkVersusPlain {
         .markdown());
   }
 
-  /** spark-neural's final test accuracy on the CNN at another learning rate. */
-  private static double scaledCnn(BenchmarkContext ctx, double rate, long seed) {
+  /** spark-neural's final test accuracy on the CNN at a learning rate and seed. */
+  private static double cnnAccuracy(BenchmarkContext ctx, double rate, long seed) {
     Settings s = ctx.settings;
     ctx.progress("spark-neural CNN at Adam " + rate + ", seed " + seed);
     return SparkNeuralRun.train(ctx.data, SeedNetworks.CNN, s.cnnEpochs(), s.cnnBatchSize(), s.workers(),
