@@ -117,7 +117,7 @@ class StandaloneClusterTest {
     }
 
     private static String finish(Process driver, Path log) throws Exception {
-        assertTrue(driver.waitFor(6, TimeUnit.MINUTES), "the job did not finish:\n" + StandaloneCluster.tail(log));
+        if (!driver.waitFor(6, TimeUnit.MINUTES)) stuck(driver, "the job did not finish", log);
         String output = Files.readString(log);
         // kept for a look after the run: the temporary folder goes
         Path kept = Files.createDirectories(Path.of("target", "cluster-logs")).resolve(log.getFileName());
@@ -169,9 +169,21 @@ class StandaloneClusterTest {
         long end = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (!condition.getAsBoolean()) {
             if (!driver.isAlive()) fail("the job ended before " + what + ":\n" + StandaloneCluster.tail(log));
-            if (System.nanoTime() > end) fail("no " + what + " within 4 minutes:\n" + StandaloneCluster.tail(log));
+            if (System.nanoTime() > end) stuck(driver, "no " + what + " within 4 minutes", log);
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Fails with the driver's log and the cluster's: why no executor came is in the master's and workers' logs. The
+     * driver is stopped first, since a driver left running holds the cluster's cores and the next test gets none.
+     */
+    private static void stuck(Process driver, String what, Path log) {
+        driver.descendants().forEach(ProcessHandle::destroyForcibly);
+        driver.destroyForcibly();
+        fail(what + ":\n" + StandaloneCluster.tail(log) + "\n--- master.log\n" + StandaloneCluster.tail(home.resolve("master.log"))
+                + "\n--- worker-1.log\n" + StandaloneCluster.tail(home.resolve("worker-1.log"))
+                + "\n--- worker-2.log\n" + StandaloneCluster.tail(home.resolve("worker-2.log")));
     }
 
     private static String read(Path log) {
