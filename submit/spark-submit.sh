@@ -12,7 +12,9 @@
 # itself is left out, the cluster has it); built here when missing:
 #   mvn -B -Pcpu,dist -Djavacpp.platform=linux-x86_64 -DskipTests package
 # Environment: APP_JAR, EXECUTORS (2), EXECUTOR_CORES (2), K8S_IMAGE and K8S_NAMESPACE (Kubernetes),
-# YARN_QUEUE (default), PROPERTIES (conf/spark-defaults.conf).
+# YARN_QUEUE (default), PROPERTIES (conf/spark-defaults.conf), EXECUTOR_OPENBLAS_CORETYPE (unset; SKYLAKEX where
+# every executor's CPU has AVX-512: ND4J's OpenBLAS 0.3.19 runs AMD's AVX-512 CPUs, Zen 4 and 5, with SSE3 or AVX2
+# kernels otherwise, at half the matrix-multiply speed or less; see conf/openblas-env.sh).
 #
 # What is set and why (conf/spark-defaults.conf has each with its reason): Kryo with ND4J's registrator; one
 # ND4J thread per task core (OMP_NUM_THREADS); ND4J's off-heap memory capped with JavaCPP maxbytes and budgeted as
@@ -40,6 +42,9 @@ fi
 
 args=(--master "$master" --class "$main_class" --properties-file "${PROPERTIES:-conf/spark-defaults.conf}"
       --conf "spark.executor.cores=$cores")
+if [ -n "${EXECUTOR_OPENBLAS_CORETYPE:-}" ]; then
+  args+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$EXECUTOR_OPENBLAS_CORETYPE")
+fi
 job_args=("$@")
 if [ "$job" = train ]; then
   config="${job_args[0]:?train needs a job configuration file}"

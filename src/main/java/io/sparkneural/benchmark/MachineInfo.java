@@ -1,5 +1,6 @@
 package io.sparkneural.benchmark;
 
+import io.sparkneural.network.BlasKernels;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ final class MachineInfo {
             + System.getProperty("os.version") + ", " + System.getProperty("os.arch") + ")",
         "- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
             + System.getProperty("java.vendor") + "), as `java -version` reports it",
-        "- threads: " + Nd4jThreads.describe());
+        "- threads: " + Nd4jThreads.describe(),
+        "- OpenBLAS kernels: " + BlasKernels.describe());
   }
 
   /** Whether the heap was committed and touched at start: first touches of memory are dear on some VMs. */

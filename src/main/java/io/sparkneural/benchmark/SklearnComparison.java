@@ -2,6 +2,7 @@ package io.sparkneural.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkneural.network.BlasKernels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,8 @@ final class SklearnComparison {
         .table(Report.row("contender", "setting", "epochs", "train s", "samples/s", "test accuracy",
             "s to " + s.targetAccuracy(), "spark-neural / this (samples/s)"), rows)
         .note("scikit-learn's network has no dropout (MLPClassifier has none) and trains in float64 on one process; "
-            + "its BLAS may use " + threads + " thread(s) (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS). Its times exclude "
+            + "its BLAS may use " + threads + " thread(s) (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS) and runs with the "
+            + "JVM's environment, " + coreType() + ". Its times exclude "
             + "the per-epoch test evaluation and reading the files; numpy " + result.numpy() + ".");
     ctx.out.print(section.markdown());
   }
@@ -160,5 +162,11 @@ final class SklearnComparison {
           + last + "'");
     }
     return new ObjectMapper().readTree(last);
+  }
+
+  /** The OpenBLAS kernels the JVM's environment names, which the Python process inherits. */
+  private static String coreType() {
+    String core = System.getenv(BlasKernels.CORETYPE);
+    return BlasKernels.CORETYPE + "=" + (core == null ? "unset" : core);
   }
 }

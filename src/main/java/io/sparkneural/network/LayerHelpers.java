@@ -19,6 +19,7 @@ public final class LayerHelpers {
 
     /** Installs {@link GemmConvolution} and {@link MaxPooling}; returns how many layers they took. */
     public static int install(MultiLayerNetwork net) {
+        BlasKernels.warnOnce(); // every JVM that trains or predicts passes here, executors included
         return GemmConvolution.install(net) + MaxPooling.install(net);
     }
 

@@ -2,6 +2,7 @@ package io.sparkneural.notebook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkneural.network.BlasKernels;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -43,8 +44,12 @@ public final class KernelSpec {
     spec.put("display_name", "Java (spark-neural)");
     spec.put("language", "java");
     spec.put("interrupt_mode", "message");
-    // one ND4J/OpenBLAS thread per Spark task, as in the project's jobs and tests
-    spec.put("env", Map.of("OMP_NUM_THREADS", "1"));
+    // one ND4J/OpenBLAS thread per Spark task, as in the project's jobs and tests; OpenBLAS's AVX-512 kernels where
+    // the CPU has them (the kernel runs on this machine), as conf/openblas-env.sh sets them for the jobs
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("OMP_NUM_THREADS", "1");
+    env.putAll(BlasKernels.environment());
+    spec.put("env", env);
     Path dir = dataDir.resolve("kernels").resolve(NAME);
     Files.createDirectories(dir);
     Path file = dir.resolve("kernel.json");

@@ -63,6 +63,16 @@ class SubmitScriptTest {
     }
 
     @Test
+    void executorsGetOpenBlasKernelsOnlyWhenAsked() throws Exception {
+        String[] r = dryRun(Map.of("EXECUTOR_OPENBLAS_CORETYPE", "SKYLAKEX"), "spark://m:7077", "train",
+                "conf/jobs/mnist-mlp.conf");
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains(" --conf spark.executorEnv.OPENBLAS_CORETYPE=SKYLAKEX "), r[1]);
+        r = dryRun(Map.of(), "spark://m:7077", "train", "conf/jobs/mnist-mlp.conf");
+        assertFalse(r[1].contains("OPENBLAS_CORETYPE"), "the executors' CPUs are not known here: " + r[1]);
+    }
+
+    @Test
     void yarnAndKubernetesShipTheConfigurationWithTheDriver() throws Exception {
         String[] r = dryRun(Map.of("EXECUTORS", "8"), "yarn", "train", "conf/jobs/mnist-mlp.conf");
         assertEquals("0", r[0], r[1]);
