@@ -14,6 +14,9 @@ import io.sparkneural.spec.LstmSpec;
 import io.sparkneural.spec.NetworkSpec;
 import io.sparkneural.spec.Pool2dSpec;
 import io.sparkneural.spec.SimpleRnnSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The arithmetic one example costs a network, counted from the layer shapes alone: the multiply-adds of its dense,
@@ -100,6 +103,54 @@ public final class FlopCounter {
   }
 
   private record Step(long parameters, long multiplyAdds, Flow out) {}
+
+  /**
+   * One matrix multiply of a training step: {@code [m, k] x [k, n]} in floats, an operand read transposed where
+   * flagged (as stored in memory).
+   *
+   * @param layer the layer's position in the network, from 0, and its kind
+   * @param pass "forward", "weight gradient" or "input gradient"
+   */
+  public record Gemm(String layer, String pass, int m, int k, int n, boolean transA, boolean transB) {
+    public long flops() {
+      return 2L * m * k * n;
+    }
+  }
+
+  /**
+   * The matrix multiplies one training step on a minibatch of {@code batch} examples runs through spark-neural's
+   * dense and convolution code (DenseStack, GemmConvolution), in their layouts: per dense or conv2d layer the
+   * forward product, the weight gradient and, except for the network's first layer (whose input gradient nothing
+   * reads, and which spark-neural does not compute), the input gradient. Other layers' arithmetic (recurrent, batch
+   * normalisation) is not listed.
+   */
+  public static List<Gemm> gemms(NetworkSpec spec, InputShape input, int batch) {
+    InputShape shape = NetworkFactory.resolvedInput(spec, input);
+    Flow flow = shape.isImage() ? Flow.image(shape.height(), shape.width(), shape.channels())
+        : shape.isSequence() ? Flow.sequence(shape.timesteps(), shape.features()) : Flow.flat(shape.features());
+    List<Gemm> gemms = new ArrayList<>();
+    for (int i = 0; i < spec.layers().size(); i++) {
+      LayerSpec layer = spec.layers().get(i);
+      Step step = step(layer, flow);
+      String name = i + " " + layer.getClass().getSimpleName().replace("Spec", "").toLowerCase(Locale.ROOT);
+      if (layer instanceof DenseSpec d && !flow.isSequence()) {
+        // DenseStack: weights [units, in]; activations [batch, in]
+        int in = flow.features();
+        gemms.add(new Gemm(name, "forward", batch, in, d.units(), false, true));
+        gemms.add(new Gemm(name, "weight gradient", d.units(), batch, in, true, false));
+        if (i > 0) gemms.add(new Gemm(name, "input gradient", batch, d.units(), in, false, false));
+      } else if (layer instanceof Conv2dSpec c) {
+        // GemmConvolution: weights [filters, K] times im2col [K, rows], rows = batch x output positions
+        int k = c.kernelH() * c.kernelW() * flow.channels();
+        int rows = batch * step.out().height() * step.out().width();
+        gemms.add(new Gemm(name, "forward", c.filters(), k, rows, false, false));
+        gemms.add(new Gemm(name, "weight gradient", c.filters(), rows, k, false, true));
+        if (i > 0) gemms.add(new Gemm(name, "input gradient", k, c.filters(), rows, true, false));
+      }
+      flow = step.out();
+    }
+    return gemms;
+  }
 
   private static Step step(LayerSpec layer, Flow in) {
     if (layer instanceof DenseSpec d) {

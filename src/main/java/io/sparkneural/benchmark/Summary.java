@@ -1,5 +1,6 @@
 package io.sparkneural.benchmark;
 
+import io.sparkneural.spec.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +16,53 @@ final class Summary {
 
   static void write(BenchmarkContext ctx) {
     achievedFlops(ctx);
+    gemmBound(ctx);
     targets(ctx);
+  }
+
+  /** Each spark-neural run against what its matrix multiplies alone would allow, timed at its own shapes. */
+  private static void gemmBound(BenchmarkContext ctx) {
+    Settings s = ctx.settings;
+    List<List<String>> rows = new ArrayList<>();
+    addGemmBound(ctx, rows, "MLP", SeedNetworks.MLP, s.batchSize(), s.workers(), ctx.sparkMlp);
+    addGemmBound(ctx, rows, "MLP of section 1b", s.fast().layers(), s.fast().batchSize(), s.workers(),
+        ctx.sparkFast);
+    addGemmBound(ctx, rows, "CNN", SeedNetworks.CNN, s.batchSize(), s.workers(), ctx.sparkCnn);
+    if (rows.isEmpty()) {
+      return;
+    }
+    Report.Section section = ctx.report.section("5c. The physical limit: each network's matrix multiplies alone")
+        .table(Report.row("network", "minibatch", "products per step", "GFLOP per step", "GEMMs alone, ms per step",
+            "their GFLOP/s (1 thread)", "spark-neural, ms per step per worker", "share of the step in GEMMs",
+            "samples/s with GEMMs alone (" + s.workers() + " workers)", "their FLOP/s, of sgemm peak"), rows)
+        .note("Each product of a training step (forward, weight gradient, and input gradient but for the first "
+            + "layer's, which spark-neural does not compute; in DenseStack's and GemmConvolution's layouts) timed "
+            + "alone on one thread with Nd4j.gemm, best of 5 blocks, after the training sections. spark-neural's "
+            + "step per worker is workers x minibatch / samples/s of its run above, averaging rounds included. "
+            + "The last two columns are what the run would reach if everything but the multiplies took no time, "
+            + "each worker on its own core: the ceiling its layer shapes set, in the FLOPs those products execute. "
+            + "Section 5b counts 3 forward passes per example instead, the first layer's input gradient included: "
+            + "for the MLPs, whose first layer holds most of the arithmetic, that is about 1.5x what runs.");
+    ctx.out.print(section.markdown());
+  }
+
+  private static void addGemmBound(BenchmarkContext ctx, List<List<String>> rows, String network, String layers,
+      int batch, int workers, TrainingRun run) {
+    if (run == null) {
+      return;
+    }
+    List<FlopCounter.Gemm> gemms = FlopCounter.gemms(NetworkSpec.parse(layers),
+        SeedNetworks.inputShape(layers), batch);
+    long flops = gemms.stream().mapToLong(FlopCounter.Gemm::flops).sum();
+    double gemmSeconds = GemmTiming.secondsPerStep(gemms);
+    double stepSeconds = workers * batch / run.samplesPerSecond();
+    int parallel = Math.min(workers, Runtime.getRuntime().availableProcessors());
+    double boundSamples = parallel * batch / gemmSeconds;
+    double boundFlops = parallel * flops / gemmSeconds;
+    rows.add(Report.row(network, Integer.toString(batch), Integer.toString(gemms.size()),
+        Report.number(flops / 1e9, 3), Report.number(gemmSeconds * 1e3, 2), Report.number(flops / gemmSeconds / 1e9, 1),
+        Report.number(stepSeconds * 1e3, 2), Report.percent(gemmSeconds / stepSeconds), Report.count(boundSamples),
+        Report.percent(boundFlops / ctx.peakFlopsPerSecond)));
   }
 
   private static void achievedFlops(BenchmarkContext ctx) {
@@ -33,8 +80,10 @@ final class Summary {
     Report.Section section = ctx.report.section("5b. The physical limit: achieved FLOP/s of each training run")
         .table(Report.row("network", "contender", "setting", "samples/s", "GFLOP/s", "of sgemm peak"), rows)
         .note("Peak: " + (Double.isNaN(ctx.peakFlopsPerSecond) ? "not measured (section peak not run)"
-            : Report.number(ctx.peakFlopsPerSecond / 1e9, 1) + " GFLOP/s") + ". scikit-learn computes in float64, "
-            + "whose peak is about half the float32 one.");
+            : Report.number(ctx.peakFlopsPerSecond / 1e9, 1) + " GFLOP/s") + ". FLOPs per example are 3 forward "
+            + "passes, counted from the layer shapes, whatever a contender skips (spark-neural does not compute the "
+            + "first layer's input gradient; section 5c counts what its products execute). scikit-learn computes "
+            + "in float64, whose peak is about half the float32 one.");
     ctx.out.print(section.markdown());
   }
 

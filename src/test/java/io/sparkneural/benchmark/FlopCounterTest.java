@@ -37,6 +37,32 @@ class FlopCounterTest {
   }
 
   @Test
+  void theSeedCnnsMatrixMultipliesAreItsLayersInGemmConvolutionsLayout() {
+    NetworkSpec spec = NetworkSpec.parse(SeedNetworks.CNN);
+    java.util.List<FlopCounter.Gemm> gemms = FlopCounter.gemms(spec, InputShape.image(28, 28, 1), 32);
+    // three convolutions and two dense layers, three products each but the first layer's input gradient
+    assertEquals(14, gemms.size());
+    assertEquals(new FlopCounter.Gemm("0 conv2d", "forward", 32, 9, 32 * 26 * 26, false, false), gemms.get(0));
+    assertEquals(new FlopCounter.Gemm("0 conv2d", "weight gradient", 32, 32 * 26 * 26, 9, false, true), gemms.get(1));
+    assertEquals(new FlopCounter.Gemm("2 conv2d", "input gradient", 288, 64, 32 * 11 * 11, true, false),
+        gemms.get(4));
+    assertEquals(new FlopCounter.Gemm("6 dense", "forward", 32, 576, 64, false, true), gemms.get(8));
+    long total = gemms.stream().mapToLong(FlopCounter.Gemm::flops).sum();
+    long firstInputGradient = 2L * 26 * 26 * 9 * 32 * 32;
+    assertEquals(32 * FlopCounter.count(spec, InputShape.image(28, 28, 1)).trainingFlops() - firstInputGradient,
+        total);
+  }
+
+  @Test
+  void theSeedMlpsMatrixMultipliesSkipOnlyTheFirstInputGradient() {
+    java.util.List<FlopCounter.Gemm> gemms = FlopCounter.gemms(NetworkSpec.parse(SeedNetworks.MLP),
+        InputShape.flat(784), 128);
+    assertEquals(8, gemms.size());
+    assertEquals(new FlopCounter.Gemm("0 dense", "weight gradient", 64, 128, 784, true, false), gemms.get(1));
+    assertEquals(new FlopCounter.Gemm("2 dense", "input gradient", 128, 32, 64, false, false), gemms.get(4));
+  }
+
+  @Test
   void aFlatVectorFeedingAConvNetIsReadAsASquareImage() {
     NetworkSpec spec = NetworkSpec.parse(SeedNetworks.CNN);
     assertEquals(FlopCounter.count(spec, InputShape.image(28, 28, 1)), FlopCounter.count(spec, InputShape.flat(784)));
