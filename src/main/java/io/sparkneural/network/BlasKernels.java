@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * Which matrix-multiply kernels ND4J's OpenBLAS runs on this CPU, and the setting that makes it run the fast ones.
  *
  * <p>Why: ND4J 1.0.0-M2.1 ships OpenBLAS 0.3.19, which picks its kernels by CPU model and does not know AMD's newer
- * models. Measured on the AMD EPYC (Zen 5, AVX-512) machines this project runs on, sgemm of 4096 x 4096 on one thread:
- * 52 GFLOP/s with {@code OPENBLAS_CORETYPE} unset (OpenBLAS takes the CPU for a 2007 Barcelona and runs SSE3
+ * models. Measured on the AMD EPYC (Zen 5, AVX-512) machines this project runs on, sgemm on one thread (2048 or 4096
+ * square): 52 GFLOP/s with {@code OPENBLAS_CORETYPE} unset (OpenBLAS takes the CPU for a 2007 Barcelona and runs SSE3
  * kernels), 126 with {@code OPENBLAS_CORETYPE=Haswell} (AVX2; what these machines' environment sets), 240 with
  * {@code SKYLAKEX} (AVX-512). The variable is read once, when OpenBLAS loads, so it must be in the JVM's environment
  * from the start: {@code conf/openblas-env.sh} sets it for the launchers here, and {@link #warnOnce} says so in the
@@ -31,6 +31,11 @@ public final class BlasKernels {
     public static final String AVX512_CORE = "SKYLAKEX";
     /** The AVX-512 subsets OpenBLAS's SkylakeX kernels use, as {@code /proc/cpuinfo} names them. */
     static final Set<String> AVX512_FLAGS = Set.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl");
+
+    /** OpenBLAS 0.3.19's x86 kernel sets without AVX-512, as {@code OPENBLAS_CORETYPE} names them. */
+    private static final Set<String> WITHOUT_AVX512 = Set.of("katmai", "coppermine", "northwood", "prescott", "banias",
+            "atom", "core2", "penryn", "dunnington", "nehalem", "athlon", "opteron", "opteron_sse3", "barcelona",
+            "nano", "sandybridge", "bobcat", "bulldozer", "piledriver", "haswell", "steamroller", "excavator", "zen");
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlasKernels.class);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
@@ -51,13 +56,14 @@ public final class BlasKernels {
 
     /**
      * Whether this JVM's OpenBLAS runs slower kernels than the CPU supports: a CPU with AVX-512 whose
-     * {@code OPENBLAS_CORETYPE} names other kernels, or is unset on an AMD CPU (OpenBLAS 0.3.19 does not recognise
-     * AMD's AVX-512 models).
+     * {@code OPENBLAS_CORETYPE} names kernels without it, or is unset on an AMD CPU (OpenBLAS 0.3.19 does not
+     * recognise AMD's AVX-512 models).
      */
     static boolean slowKernels(String cpuinfo, String arch, String coretype) {
         if (recommendedCoreType(cpuinfo, arch) == null) return false;
-        if (coretype == null || coretype.isEmpty()) return field(cpuinfo, "vendor_id").equals("AuthenticAMD");
-        return !coretype.equalsIgnoreCase(AVX512_CORE) && !coretype.equalsIgnoreCase("cooperlake");
+        if (coretype == null) return field(cpuinfo, "vendor_id").equals("AuthenticAMD");
+        // a name OpenBLAS does not know (the empty one too) makes it choose by CPU features, AVX-512 included
+        return WITHOUT_AVX512.contains(coretype.toLowerCase(Locale.ROOT));
     }
 
     /**

@@ -45,6 +45,8 @@ class BlasKernelsTest {
         assertTrue(BlasKernels.slowKernels(ZEN5, "amd64", "Haswell"), "AVX2 kernels on an AVX-512 CPU");
         assertFalse(BlasKernels.slowKernels(ZEN5, "amd64", "SKYLAKEX"));
         assertFalse(BlasKernels.slowKernels(ZEN5, "amd64", "skylakex"));
+        assertFalse(BlasKernels.slowKernels(ZEN5, "amd64", ""), "an unknown name: OpenBLAS picks by CPU features");
+        assertTrue(BlasKernels.slowKernels(ZEN5, "amd64", "ZEN"));
         assertFalse(BlasKernels.slowKernels(SKYLAKE_SERVER, "amd64", null), "OpenBLAS knows Intel's models");
         assertTrue(BlasKernels.slowKernels(SKYLAKE_SERVER, "amd64", "Haswell"));
         assertFalse(BlasKernels.slowKernels(ZEN3, "amd64", null));
