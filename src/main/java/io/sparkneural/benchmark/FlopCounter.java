@@ -88,9 +88,7 @@ public final class FlopCounter {
    * @throws IllegalArgumentException when the layers do not fit the input, as NetworkFactory says
    */
   public static Count count(NetworkSpec spec, InputShape input) {
-    InputShape shape = NetworkFactory.resolvedInput(spec, input);
-    Flow flow = shape.isImage() ? Flow.image(shape.height(), shape.width(), shape.channels())
-        : shape.isSequence() ? Flow.sequence(shape.timesteps(), shape.features()) : Flow.flat(shape.features());
+    Flow flow = inputFlow(spec, input);
     long parameters = 0;
     long multiplyAdds = 0;
     for (LayerSpec layer : spec.layers()) {
@@ -103,6 +101,13 @@ public final class FlopCounter {
   }
 
   private record Step(long parameters, long multiplyAdds, Flow out) {}
+
+  /** What the network's first layer reads. */
+  private static Flow inputFlow(NetworkSpec spec, InputShape input) {
+    InputShape shape = NetworkFactory.resolvedInput(spec, input);
+    return shape.isImage() ? Flow.image(shape.height(), shape.width(), shape.channels())
+        : shape.isSequence() ? Flow.sequence(shape.timesteps(), shape.features()) : Flow.flat(shape.features());
+  }
 
   /**
    * One matrix multiply of a training step: {@code [m, k] x [k, n]} in floats, an operand read transposed where
@@ -125,9 +130,7 @@ public final class FlopCounter {
    * normalisation) is not listed.
    */
   public static List<Gemm> gemms(NetworkSpec spec, InputShape input, int batch) {
-    InputShape shape = NetworkFactory.resolvedInput(spec, input);
-    Flow flow = shape.isImage() ? Flow.image(shape.height(), shape.width(), shape.channels())
-        : shape.isSequence() ? Flow.sequence(shape.timesteps(), shape.features()) : Flow.flat(shape.features());
+    Flow flow = inputFlow(spec, input);
     List<Gemm> gemms = new ArrayList<>();
     for (int i = 0; i < spec.layers().size(); i++) {
       LayerSpec layer = spec.layers().get(i);
