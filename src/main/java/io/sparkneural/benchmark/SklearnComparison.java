@@ -57,7 +57,7 @@ final class SklearnComparison {
             "s to " + s.targetAccuracy(), "spark-neural / this (samples/s)"), rows)
         .note("scikit-learn's network has no dropout (MLPClassifier has none) and trains in float64 on one process; "
             + "its BLAS may use " + threads + " thread(s) (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS) and runs with the "
-            + "JVM's environment, " + coreType() + ". Its times exclude "
+            + "JVM's environment, " + BlasKernels.setting() + ". Its times exclude "
             + "the per-epoch test evaluation and reading the files; numpy " + result.numpy() + ".");
     ctx.out.print(section.markdown());
   }
@@ -162,11 +162,5 @@ final class SklearnComparison {
           + last + "'");
     }
     return new ObjectMapper().readTree(last);
-  }
-
-  /** The OpenBLAS kernels the JVM's environment names, which the Python process inherits. */
-  private static String coreType() {
-    String core = System.getenv(BlasKernels.CORETYPE);
-    return BlasKernels.CORETYPE + "=" + (core == null ? "unset" : core);
   }
 }

@@ -71,9 +71,9 @@ public final class BlasKernels {
      * elsewhere, or where {@code /proc/cpuinfo} cannot be read.
      */
     public static void warnOnce() {
-        if (WARNED.get()) return;
+        if (WARNED.getAndSet(true)) return;
         String cpuinfo = cpuinfo();
-        if (WARNED.getAndSet(true) || cpuinfo.isEmpty()) return;
+        if (cpuinfo.isEmpty()) return;
         String coretype = System.getenv(CORETYPE);
         if (slowKernels(cpuinfo, System.getProperty("os.arch"), coretype)) {
             LOG.warn("This CPU has AVX-512, but ND4J's OpenBLAS runs {} kernels ({}={}): matrix multiplies take up "
@@ -90,16 +90,25 @@ public final class BlasKernels {
      * kernel's spec).
      */
     public static Map<String, String> environment() {
-        String core = recommendedCoreType(cpuinfo(), System.getProperty("os.arch"));
+        String core = recommendedHere();
         return core == null ? Map.of() : Map.of(CORETYPE, core);
+    }
+
+    /** This JVM's setting, as {@code OPENBLAS_CORETYPE=value} or {@code OPENBLAS_CORETYPE=unset}. */
+    public static String setting() {
+        String set = System.getenv(CORETYPE);
+        return CORETYPE + "=" + (set == null ? "unset" : set);
     }
 
     /** For reports: this JVM's {@code OPENBLAS_CORETYPE}, and what this CPU should run with. */
     public static String describe() {
-        String set = System.getenv(CORETYPE);
-        String recommended = recommendedCoreType(cpuinfo(), System.getProperty("os.arch"));
-        return CORETYPE + "=" + (set == null ? "unset" : set) + " (this CPU: "
+        String recommended = recommendedHere();
+        return setting() + " (this CPU: "
                 + (recommended == null ? "OpenBLAS's own choice" : recommended + ", it has AVX-512") + ")";
+    }
+
+    private static String recommendedHere() {
+        return recommendedCoreType(cpuinfo(), System.getProperty("os.arch"));
     }
 
     /** The flags of the first processor listed. */
