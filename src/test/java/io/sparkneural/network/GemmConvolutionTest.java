@@ -91,12 +91,23 @@ class GemmConvolutionTest {
 
     @Test
     void backpropReusesTheForwardPassOnlyWhileInputAndWeightsAreUnchanged() {
-        MultiLayerNetwork theirs = network(2, 9, 9, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+        assertReusesOnlyWhileUnchanged(9);
+    }
+
+    @Test
+    void perExamplePathReusesTheForwardPassOnlyWhileInputAndWeightsAreUnchanged() {
+        assertTrue(perExample(2, 20, 20, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1},
+                ConvolutionMode.Truncate));
+        assertReusesOnlyWhileUnchanged(20);
+    }
+
+    private static void assertReusesOnlyWhileUnchanged(int size) {
+        MultiLayerNetwork theirs = network(2, size, size, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
                 new int[] {1, 1}, ConvolutionMode.Truncate, true);
-        MultiLayerNetwork ours = network(2, 9, 9, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+        MultiLayerNetwork ours = network(2, size, size, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
                 new int[] {1, 1}, ConvolutionMode.Truncate, true);
         GemmConvolution.install(ours);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 2, 9, 9);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 2, size, size);
         INDArray y = ThreeClassLabels.cyclic(4);
         ours.setInput(x);
         ours.setLabels(y);
@@ -195,6 +206,49 @@ class GemmConvolutionTest {
                 ConvolutionMode.Truncate, false);
     }
 
+    /** Which path the helper takes for a first layer of these sizes on a minibatch of 6. */
+    private static boolean perExample(int channels, int height, int width, int[] kernel, int[] stride, int[] pad,
+                                      int[] dilation, ConvolutionMode mode) {
+        GemmConvolution.Geometry g = GemmConvolution.Geometry.of(Nd4j.create(DataType.FLOAT, 6, channels, height,
+                width), Nd4j.create(DataType.FLOAT, 5, channels, kernel[0], kernel[1]), kernel, stride, pad, mode,
+                dilation, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW);
+        assertTrue(g != null, "served");
+        return g.perExample();
+    }
+
+    @Test
+    void perExamplePathForLargeOutputPlanesBothLayers() {
+        int[] one = {1, 1};
+        assertTrue(perExample(2, 20, 20, new int[] {3, 3}, one, new int[] {0, 0}, one, ConvolutionMode.Truncate),
+                "18x18 output planes");
+        assertTrue(perExample(5, 17, 17, new int[] {2, 2}, one, new int[] {0, 0}, one, ConvolutionMode.Truncate),
+                "the second layer's 16x16 planes too");
+        assertSameAsDl4j(2, 20, 20, new int[] {3, 3}, one, new int[] {0, 0}, one, ConvolutionMode.Truncate, true);
+    }
+
+    @Test
+    void perExamplePathWithStrideAndSamePadding() {
+        int[] stride = {2, 2};
+        assertTrue(perExample(3, 33, 31, new int[] {5, 5}, stride, new int[] {0, 0}, new int[] {1, 1},
+                ConvolutionMode.Same), "17x16 output planes");
+        assertSameAsDl4j(3, 33, 31, new int[] {5, 5}, stride, new int[] {0, 0}, new int[] {1, 1},
+                ConvolutionMode.Same, false);
+    }
+
+    @Test
+    void perExamplePathWithPaddingAndDilation() {
+        assertTrue(perExample(2, 19, 18, new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 2}, new int[] {2, 1},
+                ConvolutionMode.Truncate), "17x21 output planes");
+        assertSameAsDl4j(2, 19, 18, new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 2}, new int[] {2, 1},
+                ConvolutionMode.Truncate, false);
+    }
+
+    @Test
+    void smallPlanesTakeTheBatchPath() {
+        assertTrue(!perExample(2, 12, 11, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
+                ConvolutionMode.Truncate), "12x11 output planes");
+    }
+
     @Test
     void stackedWithPoolingBetween() {
         assertSameAsDl4j(2, 12, 11, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
@@ -203,13 +257,22 @@ class GemmConvolutionTest {
 
     @Test
     void trainingSkipsTheFirstLayersInputGradientButCalculateGradientsStillReturnsIt() {
-        MultiLayerNetwork plain = network(2, 9, 9, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+        assertSkipsOnlyInTraining(9);
+    }
+
+    @Test
+    void perExamplePathSkipsTheFirstLayersInputGradientOnlyInTraining() {
+        assertSkipsOnlyInTraining(20);
+    }
+
+    private static void assertSkipsOnlyInTraining(int size) {
+        MultiLayerNetwork plain = network(2, size, size, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
                 new int[] {1, 1}, ConvolutionMode.Truncate, true);
         MultiLayerNetwork training = new TrainingNetwork(plain.getLayerWiseConfigurations().clone());
         training.init();
         GemmConvolution.install(plain);
         GemmConvolution.install(training);
-        org.nd4j.linalg.dataset.DataSet batch = SideBySide.fit(plain, training, 6, 6, 2, 9, 5);
+        org.nd4j.linalg.dataset.DataSet batch = SideBySide.fit(plain, training, 6, 6, 2, size, 5);
         INDArray x = batch.getFeatures();
         INDArray y = batch.getLabels();
         assertArrayEquals(plain.params().dup().data().asFloat(), training.params().dup().data().asFloat(),
