@@ -23,6 +23,35 @@ public final class LayerHelpers {
         return GemmConvolution.install(net) + MaxPooling.install(net);
     }
 
+    /**
+     * Puts {@code replacement} at position {@code index} of {@code net}: in the layer array DL4J runs (which
+     * {@code getLayers} returns itself) and in the by-name map behind {@code getLayer(String)}.
+     */
+    static void replace(MultiLayerNetwork net, int index, Layer replacement) {
+        Layer original = net.getLayers()[index];
+        net.getLayers()[index] = replacement;
+        if (LAYER_MAP == null) return; // another DL4J version: getLayer(String) keeps the layer it had
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Layer> byName = (Map<String, Layer>) LAYER_MAP.get(net);
+            if (byName != null) byName.replaceAll((name, layer) -> layer == original ? replacement : layer);
+        } catch (IllegalAccessException | ClassCastException e) {
+            // as above
+        }
+    }
+
+    private static final Field LAYER_MAP = declaredField(MultiLayerNetwork.class, "layerMap");
+
+    private static Field declaredField(Class<?> owner, String name) {
+        try {
+            Field f = owner.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Frees what the helpers of {@code net}'s layers keep between passes (off-heap patch matrices). */
     public static void release(MultiLayerNetwork net) {
         for (Layer layer : net.getLayers()) {
@@ -55,13 +84,7 @@ public final class LayerHelpers {
         }
 
         private static Field helperField(Class<?> layerClass) {
-            try {
-                Field f = layerClass.getDeclaredField("helper");
-                f.setAccessible(true);
-                return f;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null; // another DL4J version: keep DL4J's own code
-            }
+            return declaredField(layerClass, "helper"); // null on another DL4J version: DL4J's own code stays
         }
 
         /** Sets a helper from {@code helper} into every layer of {@code net} that {@code servable} accepts. */

@@ -19,20 +19,19 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The backward pass of 2-D max pooling as plain loops over row-major buffers, plugged into DL4J's
- * {@code SubsamplingLayer} through the helper slot DL4J keeps for cuDNN and oneDNN.
+ * 2-D max pooling as plain loops over ND4J's memory, read and written in place, for the {@link MaxPoolingLayer}s that
+ * {@link #install} swaps into a network: the backward pass as the layer's helper (the slot DL4J keeps for cuDNN and
+ * oneDNN), the forward pass called by the layer itself, as DL4J M2.1 asks the helper for the backward pass only.
  *
  * <p>Why: once {@link GemmConvolution} took the convolutions, libnd4j's {@code maxpool2d_bp} op was 12% of the seed
- * CNN's training step (JFR, one thread), for a few hundred thousand comparisons. Here it finds each window's
- * maximum again and sends the window's gradient there. (DL4J M2.1 asks the helper for the backward pass only; the
- * forward pass stays libnd4j's {@code maxpool2d}.)
+ * CNN's training step (JFR, one thread), for a few hundred thousand comparisons. Here the backward pass finds each
+ * window's maximum again and sends the window's gradient there.
  *
  * <p>As libnd4j, padding never wins a window (it counts as minus infinity), and where a window holds its maximum
  * twice the gradient goes to the first one in row-major order. Takes float NCHW max pooling without
  * dilation on ND4J's CPU backend; for anything else it declines (returns null) and DL4J runs its own op.
  */
 public final class MaxPooling extends LayerHelpers.CpuHelper implements SubsamplingHelper {
-    private static final LayerHelpers.Slot SLOT = new LayerHelpers.Slot(SubsamplingLayer.class);
     /** Passes computed here rather than declined to DL4J; tests read it to know which code ran. */
     static final AtomicLong SERVED = new AtomicLong();
 
@@ -40,9 +39,24 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
 
     private MaxPooling() {}
 
-    /** Puts this helper into every max pooling layer of {@code net} it can serve; returns how many. */
+    /**
+     * Puts a {@link MaxPoolingLayer}, with this helper, in place of every max pooling layer of {@code net} it can serve;
+     * returns how many layers it serves.
+     */
     public static int install(MultiLayerNetwork net) {
-        return SLOT.fill(net, MaxPooling::servable, () -> INSTANCE);
+        Layer[] layers = net.getLayers(); // DL4J's own array: the network runs whatever it holds
+        int served = 0;
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] instanceof MaxPoolingLayer) {
+                served++;
+            } else if (servable(layers[i])) {
+                Layer replacement = MaxPoolingLayer.replacing(layers[i], net.getLayerWiseConfigurations().getDataType(),
+                        INSTANCE);
+                LayerHelpers.replace(net, i, replacement);
+                served++;
+            }
+        }
+        return served;
     }
 
     private static boolean servable(Layer layer) {
@@ -67,14 +81,14 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         Window w = Window.of(input, kernel, strides, pad, poolingType, convolutionMode, dilation, format);
         if (w == null || epsilon.rank() != 4 || epsilon.size(2) != w.outH || epsilon.size(3) != w.outW) return null;
-        float[] in = values(input);
-        float[] eps = Scratch.EPSILON.get(epsilon.length());
-        NdArrays.buffer(c(epsilon)).get(eps, 0, (int) epsilon.length());
+        float[] in = values(input, Scratch.INPUT);
+        float[] eps = values(epsilon, Scratch.EPSILON);
         int size = (int) input.length();
         float[] grad = Scratch.GRADIENT.get(size);
-        Arrays.fill(grad, 0, size, 0f);
-        int e = 0;
         boolean tiled = w.tiled2x2();
+        // tiles write every pixel they cover; the rest (and every pixel the general path adds to) starts at zero
+        if (!tiled || !w.tilesCoverTheImage()) Arrays.fill(grad, 0, size, 0f);
+        int e = 0;
         for (int plane = 0; plane < w.batch * w.channels; plane++) {
             int base = plane * w.inH * w.inW;
             if (tiled) {
@@ -93,15 +107,48 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         return new Pair<>(new DefaultGradient(), epsAtInput);
     }
 
+    /**
+     * The forward pass of the max pooling layers {@link MaxPoolingLayer} serves: each window's largest value, read and
+     * written in place in ND4J's memory. Returns null where it declines (Same mode, whose padding DL4J computes itself,
+     * or anything {@link Window#of} declines), and DL4J's op runs.
+     */
+    static INDArray forward(INDArray input, org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf,
+                            ConvolutionMode mode, LayerWorkspaceMgr workspaceMgr) {
+        if (mode == ConvolutionMode.Same) return null;
+        Window w = Window.of(input, conf.getKernelSize(), conf.getStride(), conf.getPadding(), conf.getPoolingType(),
+                mode, conf.getDilation(), conf.getCnn2dDataFormat());
+        if (w == null) return null;
+        float[] in = values(input, Scratch.INPUT);
+        int size = w.batch * w.channels * w.outH * w.outW;
+        float[] o = Scratch.GRADIENT.get(size);
+        boolean tiled = w.tiled2x2();
+        int at = 0;
+        for (int plane = 0; plane < w.batch * w.channels; plane++) {
+            int base = plane * w.inH * w.inW;
+            if (tiled) {
+                w.maxOfTiles(in, base, o, at);
+                at += w.outH * w.outW;
+                continue;
+            }
+            for (int oy = 0; oy < w.outH; oy++) {
+                for (int ox = 0; ox < w.outW; ox++) o[at++] = in[w.argmax(in, base, oy, ox)];
+            }
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {w.batch, w.channels, w.outH, w.outW}, 'c');
+        NdArrays.buffer(out).put(o, 0, size);
+        return out;
+    }
+
     private static INDArray c(INDArray a) {
         return NdArrays.inPlace(a) && a.ordering() == 'c' ? a : a.dup('c');
     }
 
-    /** The input's values in 'c' order, in a per-thread scratch array. */
-    private static float[] values(INDArray input) {
-        float[] in = Scratch.INPUT.get(input.length());
-        NdArrays.buffer(c(input)).get(in, 0, (int) input.length());
-        return in;
+    /** The array's values in 'c' order, in a per-thread scratch array: the loops run twice as fast on the heap. */
+    private static float[] values(INDArray a, Scratch scratch) {
+        float[] values = scratch.get(a.length());
+        NdArrays.buffer(c(a)).get(values, 0, (int) a.length());
+        return values;
     }
 
     /** Per-thread float arrays that grow to the largest size asked for: training runs the same shapes every step. */
@@ -129,11 +176,30 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
             return kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && 2 * outH <= inH && 2 * outW <= inW;
         }
 
+        /** Whether the tiles cover every pixel: no row or column left over at the bottom or right. */
+        boolean tilesCoverTheImage() {
+            return 2 * outH == inH && 2 * outW == inW;
+        }
+
+        /** Each tiled 2x2 window's largest value, for one plane starting at {@code base}, into {@code out} at {@code at}. */
+        void maxOfTiles(float[] in, int base, float[] out, int at) {
+            for (int oy = 0; oy < outH; oy++) {
+                int r0 = base + 2 * oy * inW;
+                int r1 = r0 + inW;
+                int o = at + oy * outW;
+                for (int ox = 0; ox < outW; ox++) {
+                    int x = 2 * ox;
+                    out[o + ox] = Math.max(Math.max(in[r0 + x], in[r0 + x + 1]), Math.max(in[r1 + x], in[r1 + x + 1]));
+                }
+            }
+        }
+
         /**
          * The gradient of one plane of tiled 2x2 windows: each window's gradient written to its first largest tap
-         * and zero to the other three, with no scatter and no branch on the data. The JIT turns a float select
-         * ({@code c ? x : 0f}) into a branch, which random data mispredicts: 24 ns a window. Int masks from float
-         * comparisons become conditional moves: 5 ns.
+         * in row-major order and zero to the other three, without a branch on the data. The JIT turns a float select
+         * ({@code c ? x : 0f}) into a branch, which random data mispredicts: 24 ns a window. Int selects on float
+         * comparisons become conditional moves: the winner's offset costs 3.5 ns a window, int masks for each tap
+         * 6 ns (seed CNN's first pooling, one thread).
          */
         void backpropTiles(float[] in, float[] eps, int e, float[] grad, int base) {
             for (int oy = 0; oy < outH; oy++) {
@@ -146,16 +212,14 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
                     float b = in[r0 + x + 1];
                     float c = in[r1 + x];
                     float d = in[r1 + x + 1];
-                    float m = Math.max(Math.max(a, b), Math.max(c, d));
-                    int g = Float.floatToRawIntBits(eps[er + ox]);
-                    int ta = a == m ? -1 : 0;
-                    int tb = ~ta & (b == m ? -1 : 0);
-                    int tc = ~(ta | tb) & (c == m ? -1 : 0);
-                    int td = ~(ta | tb | tc) & (d == m ? -1 : 0);
-                    grad[r0 + x] = Float.intBitsToFloat(g & ta);
-                    grad[r0 + x + 1] = Float.intBitsToFloat(g & tb);
-                    grad[r1 + x] = Float.intBitsToFloat(g & tc);
-                    grad[r1 + x + 1] = Float.intBitsToFloat(g & td);
+                    int top = b > a ? 1 : 0; // ties stay with the earlier tap
+                    int bottom = d > c ? inW + 1 : inW;
+                    int winner = Math.max(c, d) > Math.max(a, b) ? bottom : top;
+                    grad[r0 + x] = 0f;
+                    grad[r0 + x + 1] = 0f;
+                    grad[r1 + x] = 0f;
+                    grad[r1 + x + 1] = 0f;
+                    grad[r0 + x + winner] = eps[er + ox];
                 }
             }
         }

@@ -54,9 +54,12 @@ class MaxPoolingTest {
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         theirs.setInput(x, mgr);
         ours.setInput(x, mgr);
+        long forwardServed = MaxPoolingLayer.FORWARD_SERVED.get();
         INDArray expected = theirs.activate(true, mgr);
         INDArray actual = ours.activate(true, mgr);
-        assertEquals(expected, actual, "output (DL4J's op in both: M2.1 asks helpers for backprop only), " + what);
+        assertEquals(expected, actual, "output, " + what);
+        assertEquals(forwardServed + (mode == ConvolutionMode.Same ? 0 : 1), MaxPoolingLayer.FORWARD_SERVED.get(),
+                "forward passes computed here (Same mode's stay DL4J's), " + what);
         Nd4j.getRandom().setSeed(9);
         INDArray eps = Nd4j.rand(DataType.FLOAT, expected.shape());
         long served = MaxPooling.SERVED.get();
@@ -123,13 +126,33 @@ class MaxPoolingTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 12, 12);
         INDArray y = ThreeClassLabels.cyclic(8);
         long served = MaxPooling.SERVED.get();
+        long forwardServed = MaxPoolingLayer.FORWARD_SERVED.get();
         for (int step = 0; step < 5; step++) {
             theirs.fit(x, y);
             ours.fit(x, y);
         }
         assertEquals(served + 5, MaxPooling.SERVED.get(), "the helper computed every step's backward pooling");
+        assertTrue(MaxPoolingLayer.FORWARD_SERVED.get() >= forwardServed + 5, "and every step's forward pooling");
         double diff = theirs.params().sub(ours.params()).amaxNumber().doubleValue();
         assertTrue(diff < 1e-5, "parameters after 5 steps differ by " + diff);
+    }
+
+    @Test
+    void installSwapsTheLayerEverywhereTheNetworkLooksItUpAndOnlyOnce() {
+        MultiLayerNetwork net = convNet();
+        Layer original = net.getLayer(1);
+        String name = original.conf().getLayer().getLayerName();
+        assertEquals(1, MaxPooling.install(net));
+        Layer swapped = net.getLayer(1);
+        assertTrue(swapped instanceof MaxPoolingLayer, "the network runs the swapped layer");
+        assertTrue(net.getLayer(name) == swapped, "looked up by name too");
+        assertTrue(swapped.conf() == original.conf() && swapped.getIndex() == 1, "same configuration and position");
+        assertTrue(swapped.getHelper() instanceof MaxPooling, "its backward pass is the helper's");
+        assertEquals(1, MaxPooling.install(net), "installing again keeps it");
+        assertTrue(net.getLayer(1) == swapped);
+        assertEquals(org.deeplearning4j.nn.conf.layers.SubsamplingLayer.class,
+                net.getLayerWiseConfigurations().getConf(1).getLayer().getClass(),
+                "the configuration a saved network holds stays DL4J's");
     }
 
     /** ReLU convolutions around the pooling: its windows of zeros are ties. */
