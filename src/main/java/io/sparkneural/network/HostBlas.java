@@ -10,25 +10,25 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 /**
- * OpenBLAS's float products on row-major blocks of ND4J host arrays, called directly. Why: {@link GemmConvolution}'s
- * per-example path multiplies one block per example, 32 calls a product for a minibatch of 32, at offsets inside
- * arrays. {@code Nd4j.gemm} needs an array object per block and runs through libnd4j's op dispatch; ND4J's CPU backend
- * ends in this same {@code cblas_sgemm} of the same library (its {@code CpuLevel3}), so the kernels and thread
- * settings are ND4J's.
+ * OpenBLAS's float products on row-major blocks of ND4J host arrays, called directly, as {@link DenseStack} does.
+ * Why: {@link GemmConvolution} multiplies one block per example or per chunk of examples, at offsets inside arrays.
+ * {@code Nd4j.gemm} needs an array object per block and runs through libnd4j's op dispatch; ND4J's CPU backend ends in
+ * this same {@code cblas_sgemm} of the same library (its {@code CpuLevel3}), so the kernels and thread settings are
+ * ND4J's.
  *
  * <p>Only for arrays on ND4J's CPU backend for which {@link NdArrays#inPlace} holds.
  */
-final class HostBlas {
+public final class HostBlas {
     private HostBlas() {}
 
     /** The address of element {@code offset} of {@code a}'s contiguous memory. */
-    static FloatPointer at(INDArray a, long offset) {
+    public static FloatPointer at(INDArray a, long offset) {
         FloatPointer p = new FloatPointer(a.data().addressPointer()); // a view's buffer starts at its first element
         return p.position(p.position() + offset);
     }
 
     /** {@code c = op(a) x op(b) + beta c} with {@code op(a)} [m, k], {@code op(b)} [k, n], all row-major. */
-    static void gemm(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda, FloatPointer b,
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda, FloatPointer b,
                      int ldb, float beta, FloatPointer c, int ldc) {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1f,
                 a, lda, b, ldb, beta, c, ldc);

@@ -91,17 +91,18 @@ class GemmConvolutionTest {
 
     @Test
     void backpropReusesTheForwardPassOnlyWhileInputAndWeightsAreUnchanged() {
-        assertReusesOnlyWhileUnchanged(9);
+        assertReusesOnlyWhileUnchanged(9, 2); // per convolution: DL4J's second forward pass at the start of backprop
     }
 
     @Test
     void perExamplePathReusesTheForwardPassOnlyWhileInputAndWeightsAreUnchanged() {
         assertTrue(perExample(2, 20, 20, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1},
                 ConvolutionMode.Truncate));
-        assertReusesOnlyWhileUnchanged(20);
+        // per convolution: DL4J's second forward pass, and the weight gradient's im2col
+        assertReusesOnlyWhileUnchanged(20, 4);
     }
 
-    private static void assertReusesOnlyWhileUnchanged(int size) {
+    private static void assertReusesOnlyWhileUnchanged(int size, int reusedPerStep) {
         MultiLayerNetwork theirs = network(2, size, size, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
                 new int[] {1, 1}, ConvolutionMode.Truncate, true);
         MultiLayerNetwork ours = network(2, size, size, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
@@ -113,8 +114,7 @@ class GemmConvolutionTest {
         ours.setLabels(y);
         long reused = GemmConvolution.REUSED.get();
         ours.computeGradientAndScore();
-        // per convolution: DL4J's second forward pass at the start of backprop, and the weight gradient's im2col
-        assertEquals(reused + 4, GemmConvolution.REUSED.get(), "passes taken from the forward pass");
+        assertEquals(reused + reusedPerStep, GemmConvolution.REUSED.get(), "passes taken from the forward pass");
 
         // the same array objects with new values: weights replaced, then the input changed in place
         assertClose(theirs.output(x), ours.output(x), 1e-5, "output before any change");
@@ -241,6 +241,16 @@ class GemmConvolutionTest {
                 ConvolutionMode.Truncate), "17x21 output planes");
         assertSameAsDl4j(2, 19, 18, new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 2}, new int[] {2, 1},
                 ConvolutionMode.Truncate, false);
+    }
+
+    @Test
+    void batchPathRunsInChunksWithAShorterLastOne() {
+        GemmConvolution.Geometry g = GemmConvolution.Geometry.of(Nd4j.create(DataType.FLOAT, 6, 2, 12, 11),
+                Nd4j.create(DataType.FLOAT, 5, 2, 3, 3), new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                ConvolutionMode.Truncate, new int[] {1, 1}, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW);
+        assertTrue(g != null && !g.perExample() && g.chunk() == 4, "12x11 planes: chunks of 4 examples, then 2");
+        assertSameAsDl4j(2, 12, 11, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
+                ConvolutionMode.Truncate, true);
     }
 
     @Test
