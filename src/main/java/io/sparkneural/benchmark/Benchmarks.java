@@ -198,7 +198,7 @@ public final class Benchmarks {
         + "; spark-neural with " + s.workers() + " workers, averaging every " + s.averagingFrequency()
         + " minibatches; Adam " + s.learningRate() + "; seed " + s.seed());
     report.preamble("- warm-up: before the first timed MLP run, one untimed epoch of the seed MLP through spark-neural "
-        + "and through plain DL4J, so that neither pays for the JIT compiling the code both run; before section 1b, "
-        + "the same with its network and settings");
+        + "and through plain DL4J, so that neither pays for the JIT compiling the code both run; before section 1b "
+        + "and before the CNN's, the same with their networks and settings");
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkneural.benchmark;
 
+import io.sparkneural.network.GemmConvolution;
 import io.sparkneural.network.InputShape;
 import io.sparkneural.network.NetworkFactory;
 import io.sparkneural.spec.BatchNormSpec;
@@ -110,15 +111,22 @@ public final class FlopCounter {
   }
 
   /**
-   * One matrix multiply of a training step: {@code [m, k] x [k, n]} in floats, an operand read transposed where
-   * flagged (as stored in memory).
+   * A matrix multiply of a training step, {@code times} times over: {@code [m, k] x [k, n]} in floats, an operand
+   * read transposed where flagged (as stored in memory).
    *
    * @param layer the layer's position in the network, from 0, and its kind
    * @param pass "forward", "weight gradient" or "input gradient"
+   * @param times how often a step runs it: a convolution's products run per example or per chunk of examples
    */
-  public record Gemm(String layer, String pass, int m, int k, int n, boolean transA, boolean transB) {
+  public record Gemm(String layer, String pass, int m, int k, int n, boolean transA, boolean transB, int times) {
+    /** One product a step. */
+    public Gemm(String layer, String pass, int m, int k, int n, boolean transA, boolean transB) {
+      this(layer, pass, m, k, n, transA, transB, 1);
+    }
+
+    /** The floating-point operations of all {@code times} products. */
     public long flops() {
-      return 2L * m * k * n;
+      return 2L * m * k * n * times;
     }
   }
 
@@ -143,16 +151,24 @@ public final class FlopCounter {
         gemms.add(new Gemm(name, "weight gradient", d.units(), batch, in, true, false));
         if (i > 0) gemms.add(new Gemm(name, "input gradient", batch, d.units(), in, false, false));
       } else if (layer instanceof Conv2dSpec c) {
-        // GemmConvolution: weights [filters, K] times im2col [K, rows], rows = batch x output positions
+        // GemmConvolution: weights [filters, K] times im2col [K, columns], columns = examples x output positions,
+        // one product per example or per chunk of examples, the last chunk possibly smaller
         int k = c.kernelH() * c.kernelW() * flow.channels();
-        int rows = batch * step.out().height() * step.out().width();
-        gemms.add(new Gemm(name, "forward", c.filters(), k, rows, false, false));
-        gemms.add(new Gemm(name, "weight gradient", c.filters(), rows, k, false, true));
-        if (i > 0) gemms.add(new Gemm(name, "input gradient", k, c.filters(), rows, true, false));
+        int plane = step.out().height() * step.out().width();
+        int per = GemmConvolution.examplesPerProduct(batch, plane);
+        convolutionProducts(gemms, name, c.filters(), k, per * plane, batch / per, i > 0);
+        if (batch % per > 0) convolutionProducts(gemms, name, c.filters(), k, batch % per * plane, 1, i > 0);
       }
       flow = step.out();
     }
     return gemms;
+  }
+
+  private static void convolutionProducts(List<Gemm> gemms, String layer, int filters, int k, int columns, int times,
+                                          boolean inputGradient) {
+    gemms.add(new Gemm(layer, "forward", filters, k, columns, false, false, times));
+    gemms.add(new Gemm(layer, "weight gradient", filters, columns, k, false, true, times));
+    if (inputGradient) gemms.add(new Gemm(layer, "input gradient", k, filters, columns, true, false, times));
   }
 
   private static Step step(LayerSpec layer, Flow in) {

@@ -36,8 +36,10 @@ final class Summary {
             "their GFLOP/s (1 thread)", "spark-neural, ms per step per worker", "share of the step in GEMMs",
             "samples/s with GEMMs alone (" + s.workers() + " workers)", "their FLOP/s, of sgemm peak"), rows)
         .note("Each product of a training step (forward, weight gradient, and input gradient but for the first "
-            + "layer's, which spark-neural does not compute; in DenseStack's and GemmConvolution's layouts) timed "
-            + "alone on one thread with Nd4j.gemm, best of 5 blocks, after the training sections. spark-neural's "
+            + "layer's, which spark-neural does not compute; in DenseStack's and GemmConvolution's layouts, a "
+            + "convolution's products per example or per chunk of examples as it runs them) timed alone on one thread "
+            + "with OpenBLAS's cblas_sgemm as those layers call it, best of 5 blocks, after the training sections. "
+            + "spark-neural's "
             + "step per worker is workers x minibatch / samples/s of its run above, averaging rounds included. "
             + "The last two columns are what the run would reach if everything but the multiplies took no time, "
             + "each worker on its own core: the ceiling its layer shapes set, in the FLOPs those products execute. "
@@ -59,7 +61,8 @@ final class Summary {
     int parallel = Math.min(workers, Runtime.getRuntime().availableProcessors());
     double boundSamples = parallel * batch / gemmSeconds;
     double boundFlops = parallel * flops / gemmSeconds;
-    rows.add(Report.row(network, Integer.toString(batch), Integer.toString(gemms.size()),
+    int products = gemms.stream().mapToInt(FlopCounter.Gemm::times).sum();
+    rows.add(Report.row(network, Integer.toString(batch), Integer.toString(products),
         Report.number(flops / 1e9, 3), Report.number(gemmSeconds * 1e3, 2), Report.number(flops / gemmSeconds / 1e9, 1),
         Report.number(stepSeconds * 1e3, 2), Report.percent(gemmSeconds / stepSeconds), Report.count(boundSamples),
         Report.percent(boundFlops / ctx.peakFlopsPerSecond)));

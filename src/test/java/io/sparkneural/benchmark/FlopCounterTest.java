@@ -42,14 +42,32 @@ class FlopCounterTest {
     java.util.List<FlopCounter.Gemm> gemms = FlopCounter.gemms(spec, InputShape.image(28, 28, 1), 32);
     // three convolutions and two dense layers, three products each but the first layer's input gradient
     assertEquals(14, gemms.size());
-    assertEquals(new FlopCounter.Gemm("0 conv2d", "forward", 32, 9, 32 * 26 * 26, false, false), gemms.get(0));
-    assertEquals(new FlopCounter.Gemm("0 conv2d", "weight gradient", 32, 32 * 26 * 26, 9, false, true), gemms.get(1));
-    assertEquals(new FlopCounter.Gemm("2 conv2d", "input gradient", 288, 64, 32 * 11 * 11, true, false),
+    // the first layer's 26x26 planes: one product per example
+    assertEquals(new FlopCounter.Gemm("0 conv2d", "forward", 32, 9, 26 * 26, false, false, 32), gemms.get(0));
+    assertEquals(new FlopCounter.Gemm("0 conv2d", "weight gradient", 32, 26 * 26, 9, false, true, 32),
+        gemms.get(1));
+    // the second's 11x11 planes: chunks of 4 examples
+    assertEquals(new FlopCounter.Gemm("2 conv2d", "input gradient", 288, 64, 4 * 11 * 11, true, false, 8),
         gemms.get(4));
+    // the third's 3x3 planes: the whole minibatch at once
+    assertEquals(new FlopCounter.Gemm("4 conv2d", "forward", 64, 576, 32 * 3 * 3, false, false, 1), gemms.get(5));
     assertEquals(new FlopCounter.Gemm("6 dense", "forward", 32, 576, 64, false, true), gemms.get(8));
     long total = gemms.stream().mapToLong(FlopCounter.Gemm::flops).sum();
     long firstInputGradient = 2L * 26 * 26 * 9 * 32 * 32;
     assertEquals(32 * FlopCounter.count(spec, InputShape.image(28, 28, 1)).trainingFlops() - firstInputGradient,
+        total);
+  }
+
+  @Test
+  void aMinibatchThatIsNotWholeChunksEndsWithASmallerProduct() {
+    NetworkSpec spec = NetworkSpec.parse(SeedNetworks.CNN);
+    java.util.List<FlopCounter.Gemm> gemms = FlopCounter.gemms(spec, InputShape.image(28, 28, 1), 30);
+    // the second layer: 7 chunks of 4 examples, then one of 2
+    assertEquals(new FlopCounter.Gemm("2 conv2d", "forward", 64, 288, 4 * 11 * 11, false, false, 7), gemms.get(2));
+    assertEquals(new FlopCounter.Gemm("2 conv2d", "forward", 64, 288, 2 * 11 * 11, false, false, 1), gemms.get(5));
+    assertEquals(17, gemms.size());
+    long total = gemms.stream().mapToLong(FlopCounter.Gemm::flops).sum();
+    assertEquals(30 * FlopCounter.count(spec, InputShape.image(28, 28, 1)).trainingFlops() - 2L * 26 * 26 * 9 * 32 * 30,
         total);
   }
 
