@@ -108,6 +108,15 @@ public interface NeuralEstimatorParams<S extends NeuralEstimatorParams<S>> exten
         return self();
     }
 
+    /**
+     * "none" (default), "sqrt" or "linear": the learning rate times 1, the square root of the workers, or the
+     * workers. With W workers an epoch is 1/W as many sequential steps, each from the average of W minibatches.
+     */
+    default S setLearningRateScaling(String value) {
+        set(learningRateScaling(), value);
+        return self();
+    }
+
     /** Adds a listener told on the driver after each round and epoch (not a Param: not saved; copy() keeps it). */
     default S addTrainingListener(TrainingListener listener) {
         neuralParamSet().listeners().add(listener);

@@ -48,6 +48,7 @@ final class NeuralParamSet implements Serializable {
     final DoubleParam earlyStoppingBaseline;
     final BooleanParam restoreBestWeights;
     final Param<String> learningRateSchedule;
+    final Param<String> learningRateScaling;
     final DoubleParam gradientClipNorm;
     final IntParam verbose;
     final Param<String> checkpointDir;
@@ -119,6 +120,11 @@ final class NeuralParamSet implements Serializable {
         learningRateSchedule = new Param<>(owner, "learningRateSchedule",
                 "constant, step(every=10, factor=0.5), exponential(rate=0.96), cosine(warmup=0, min=0) or "
                         + "reduce_on_plateau(factor=0.1, patience=5, min_delta=0.0001, min_lr=0)");
+        learningRateScaling = new Param<>(owner, "learningRateScaling",
+                "how the learning rate grows with the workers, whose averaged steps are each one step on a minibatch "
+                        + "that many times larger: none (the rate as set), sqrt (times the square root of the "
+                        + "workers) or linear (times the workers)",
+                ParamValidators.inArray(new String[]{"none", "sqrt", "linear"}));
         gradientClipNorm = new DoubleParam(owner, "gradientClipNorm",
                 "clip each layer's weight and bias gradients to this L2 norm, as Keras's clipnorm; 0 = off (>= 0)",
                 ParamValidators.gtEq(0.0));

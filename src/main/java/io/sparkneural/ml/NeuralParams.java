@@ -67,6 +67,7 @@ public interface NeuralParams extends Params {
     default BooleanParam restoreBestWeights() { return neuralParamSet().restoreBestWeights; }
     /** Learning-rate schedule. Default "constant". */
     default Param<String> learningRateSchedule() { return neuralParamSet().learningRateSchedule; }
+    default Param<String> learningRateScaling() { return neuralParamSet().learningRateScaling; }
     /** Gradient clipping norm. Default 0 (off). */
     default DoubleParam gradientClipNorm() { return neuralParamSet().gradientClipNorm; }
     /** Console output level. Default 1. */
@@ -103,6 +104,7 @@ public interface NeuralParams extends Params {
     default double getEarlyStoppingBaseline() { return (Double) getOrDefault(earlyStoppingBaseline()); }
     default boolean getRestoreBestWeights() { return (Boolean) getOrDefault(restoreBestWeights()); }
     default String getLearningRateSchedule() { return getOrDefault(learningRateSchedule()); }
+    default String getLearningRateScaling() { return getOrDefault(learningRateScaling()); }
     default double getGradientClipNorm() { return (Double) getOrDefault(gradientClipNorm()); }
     default int getVerbose() { return (Integer) getOrDefault(verbose()); }
 
@@ -150,6 +152,7 @@ public interface NeuralParams extends Params {
         setDefault(earlyStoppingBaseline(), Double.NaN);
         setDefault(restoreBestWeights(), false);
         setDefault(learningRateSchedule(), "constant");
+        setDefault(learningRateScaling(), "none");
         setDefault(gradientClipNorm(), 0.0);
         setDefault(verbose(), 1);
         setDefault(checkpointDir(), "");

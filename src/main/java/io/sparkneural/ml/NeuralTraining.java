@@ -75,7 +75,8 @@ final class NeuralTraining {
         NetworkSpec spec = spec(p);
         OptimizerSpec optimizer = OptimizerSpec.parse(p.getOptimizer());
         ScheduleSpec schedule = ScheduleSpec.parse(p.getLearningRateSchedule());
-        double learningRate = p.getLearningRate();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        double learningRate = scaledLearningRate(p.getLearningRate(), p.getLearningRateScaling(), workers(p, sc));
         if (task == Task.REGRESSION) OutputContract.resolve(spec, p.getLoss(), task, 0);
         Column validationFlag = validationColumn(p, data, labelCol, task);
         EarlyStopping stopping = earlyStopping(p, task, validationFlag != null);
@@ -106,7 +107,6 @@ final class NeuralTraining {
             if (p.getVerbose() > 0) {
                 listeners.add(0, new ConsoleProgress(System.out, p.uid(), p.getVerbose() == 1 && ConsoleProgress.interactive()));
             }
-            JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
             io.sparkneural.train.MemoryPreflight.check(sc, conf, layout.shape(), settings, output.labelWidth());
             String fingerprint = fingerprint(p, spec, layout.shape(), sc) + "; data=" + dataSignature(facts, validationRows);
             CheckpointStore checkpoints = null;
@@ -239,13 +239,36 @@ final class NeuralTraining {
         return NetworkSpec.parse(p.getLayers());
     }
 
+    /** The workers training runs on, as the trainer counts them. */
+    private static int workers(NeuralParams p, JavaSparkContext sc) {
+        return p.getNumWorkers() > 0 ? p.getNumWorkers() : sc.defaultParallelism();
+    }
+
+    /**
+     * The learning rate training starts from (and schedules scale): {@code rate} times 1, sqrt(workers) or workers.
+     * Why a Param: with W workers averaging every few minibatches, an epoch is 1/W as many sequential steps, each from
+     * the average of W minibatches, so the same rate learns less per epoch than one machine does (the seed CNN, 2
+     * workers, one epoch: 0.38 points below plain DL4J at Adam 0.001, 0.25 at 0.001 x sqrt(2), BENCHMARKS.md 4b).
+     */
+    static double scaledLearningRate(double rate, String scaling, int workers) {
+        return switch (scaling) {
+            case "none" -> rate;
+            case "sqrt" -> rate * Math.sqrt(workers);
+            case "linear" -> rate * workers;
+            default -> throw new IllegalArgumentException("learningRateScaling must be none, sqrt or linear, not '"
+                    + scaling + "'");
+        };
+    }
+
     /**
      * The settings a checkpoint must have been written with to be resumed: the network, and everything that decides
      * which minibatches are fitted in which order. Readable, so a mismatch can be shown.
      */
     private static String fingerprint(NeuralParams p, NetworkSpec spec, InputShape input, JavaSparkContext sc) {
-        int workers = p.getNumWorkers() > 0 ? p.getNumWorkers() : sc.defaultParallelism();
-        return "layers=" + spec.toText() + "; input=" + input.text() + "; optimizer=" + p.getOptimizer() + "; learningRate=" + p.getLearningRate()
+        int workers = workers(p, sc);
+        String scaling = p.getLearningRateScaling().equals("none") ? "" // as before the Param: earlier checkpoints match
+                : "; learningRateScaling=" + p.getLearningRateScaling();
+        return "layers=" + spec.toText() + "; input=" + input.text() + "; optimizer=" + p.getOptimizer() + "; learningRate=" + p.getLearningRate() + scaling
                 + "; schedule=" + p.getLearningRateSchedule() + "; batchSize=" + p.getBatchSize()
                 + "; averagingFrequency=" + p.getAveragingFrequency() + "; workers=" + workers + "; seed=" + p.getSeed()
                 + "; validation=" + validationSource(p) + "; loss=" + p.getLoss() + "; gradientClipNorm="

@@ -56,8 +56,9 @@ class TrainJobConfigTest {
                         + "checkpointKeepBest, earlyStoppingBaseline, earlyStoppingMinDelta, earlyStoppingMode, "
                         + "earlyStoppingMonitor, earlyStoppingPatience, earlyStoppingStartEpoch, epochs, featuresCol, "
                         + "gradientClipNorm, inferenceBatchSize, inputShape, labelCol, layers, learningRate, "
-                        + "learningRateSchedule, loss, numWorkers, optimizer, predictionCol, prefetchBatches, "
-                        + "probabilityCol, rawPredictionCol, restoreBestWeights, resumeMode, seed, storageLevel, "
+                        + "learningRateScaling, learningRateSchedule, loss, numWorkers, optimizer, predictionCol, "
+                        + "prefetchBatches, probabilityCol, rawPredictionCol, restoreBestWeights, resumeMode, seed, "
+                        + "storageLevel, "
                         + "thresholds, trackTrainingLoss, trainingEngine, validationIndicatorCol, validationSplit, verbose",
                 withConfig(GOOD, "--set", "pipeline.params.epoch=3"));
     }

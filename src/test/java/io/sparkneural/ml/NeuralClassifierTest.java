@@ -216,7 +216,7 @@ class NeuralClassifierTest extends SparkTestBase {
     @Test
     void estimatorSavesAndLoadsWithItsParams(@TempDir Path dir) throws Exception {
         NeuralClassifier clf = new NeuralClassifier().setLayers("dense(8, relu) dense(2, softmax)").setEpochs(3)
-                .setOptimizer("sgd(momentum=0.9, nesterov=true)");
+                .setOptimizer("sgd(momentum=0.9, nesterov=true)").setLearningRateScaling("sqrt");
         String path = dir.resolve("est").toString();
         clf.save(path);
         NeuralClassifier loaded = NeuralClassifier.load(path);
@@ -224,5 +224,6 @@ class NeuralClassifierTest extends SparkTestBase {
         assertEquals("dense(8, relu) dense(2, softmax)", loaded.getLayers());
         assertEquals(3, loaded.getEpochs());
         assertEquals("sgd(momentum=0.9, nesterov=true)", loaded.getOptimizer());
+        assertEquals("sqrt", loaded.getLearningRateScaling());
     }
 }

@@ -88,6 +88,30 @@ class TrainingControlTest extends SparkTestBase {
         assertEquals(1e-11, plateau[3], 1e-23);
     }
 
+    @Test
+    void learningRateScalingMultipliesTheRateByTheWorkersAsAsked() {
+        Dataset<Row> data = frame(blobs(200, 3, 4, 5), 2).cache();
+        NeuralClassifier base = new NeuralClassifier().setLayers("dense(3, softmax)").setOptimizer("sgd")
+                .setLearningRate(0.1).setLearningRateSchedule("exponential(rate=0.9)").setNumWorkers(2).setEpochs(2)
+                .setVerbose(0);
+        assertEquals("none", base.getLearningRateScaling(), "the rate as set unless asked");
+        assertArrayEquals(new double[]{0.1, 0.09}, epochRates(base.fit(data)), 1e-12);
+        double root2 = Math.sqrt(2);
+        assertArrayEquals(new double[]{0.1 * root2, 0.09 * root2},
+                epochRates(base.copy(new ParamMap()).setLearningRateScaling("sqrt").fit(data)),
+                1e-12, "2 workers, sqrt: the schedule starts from the scaled rate");
+        assertArrayEquals(new double[]{0.2, 0.18},
+                epochRates(base.copy(new ParamMap()).setLearningRateScaling("linear").fit(data)),
+                1e-12);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new NeuralClassifier().setLearningRateScaling("log"));
+        assertTrue(e.getMessage().contains("learningRateScaling given invalid value log"), e.getMessage());
+    }
+
+    private static double[] epochRates(NeuralClassificationModel m) {
+        return m.summary().epochRecords().stream().mapToDouble(EpochRecord::learningRate).toArray();
+    }
+
     private static double[] rates(Dataset<Row> data, String schedule, double lr, int epochs) {
         NeuralClassificationModel m = new NeuralClassifier().setLayers("dense(3, softmax)").setOptimizer("sgd")
                 .setLearningRate(lr).setLearningRateSchedule(schedule).setEpochs(epochs).setVerbose(0).fit(data);
