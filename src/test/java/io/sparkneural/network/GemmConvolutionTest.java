@@ -147,18 +147,28 @@ class GemmConvolutionTest {
 
     @Test
     void layersTooLargeToKeepRecomputeInsteadAndStillMatchDl4j() {
-        INDArray weights = Nd4j.create(DataType.FLOAT, 16, 8, 3, 3);
-        GemmConvolution.Geometry large = GemmConvolution.Geometry.of(Nd4j.create(DataType.FLOAT, 64, 8, 40, 40),
-                weights, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, ConvolutionMode.Truncate,
+        assertRecomputesWhenTooLargeToKeep(8, 40, true); // 38x38 planes: the per-example path
+    }
+
+    @Test
+    void batchPathLayersTooLargeToKeepRecomputeInsteadAndStillMatchDl4j() {
+        assertRecomputesWhenTooLargeToKeep(32, 17, false); // 15x15 planes, in chunks
+    }
+
+    private static void assertRecomputesWhenTooLargeToKeep(int channels, int size, boolean perExample) {
+        INDArray weights = Nd4j.create(DataType.FLOAT, 5, channels, 3, 3);
+        GemmConvolution.Geometry large = GemmConvolution.Geometry.of(Nd4j.create(DataType.FLOAT, 64, channels, size,
+                        size), weights, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, ConvolutionMode.Truncate,
                 new int[] {1, 1}, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW);
         assertTrue(large != null && large.keptFloats() > GemmConvolution.MAX_KEPT, "served, but not kept");
+        assertEquals(perExample, large.perExample());
 
-        MultiLayerNetwork theirs = network(8, 40, 40, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+        MultiLayerNetwork theirs = network(channels, size, size, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
                 new int[] {1, 1}, ConvolutionMode.Truncate, false);
-        MultiLayerNetwork ours = network(8, 40, 40, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+        MultiLayerNetwork ours = network(channels, size, size, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
                 new int[] {1, 1}, ConvolutionMode.Truncate, false);
         GemmConvolution.install(ours);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 64, 8, 40, 40);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 64, channels, size, size);
         INDArray y = ThreeClassLabels.cyclic(64);
         long reused = GemmConvolution.REUSED.get();
         long served = GemmConvolution.SERVED.get();
@@ -167,7 +177,7 @@ class GemmConvolutionTest {
         assertEquals(reused, GemmConvolution.REUSED.get(), "nothing kept, nothing reused");
         assertEquals(served + 3, GemmConvolution.SERVED.get(), "forward, forward again and backward computed here");
         assertClose(theirs.params(), ours.params(), 1e-5, "parameters after a step without reuse");
-        assertTrue(!((GemmConvolution) ours.getLayer(0).getHelper()).keepsForwardPass(), "no patch matrix kept");
+        assertTrue(!((GemmConvolution) ours.getLayer(0).getHelper()).keepsForwardPass(), "nothing kept");
     }
 
     @Test
