@@ -1,7 +1,6 @@
 package io.sparkneural.network;
 
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.openblas.global.openblas_nolapack;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -50,9 +49,6 @@ import java.util.SplittableRandom;
  * reproducible, but they are not the masks DL4J would draw.
  */
 final class DenseStack {
-    private static final int ROW_MAJOR = openblas_nolapack.CblasRowMajor;
-    private static final int NO_TRANS = openblas_nolapack.CblasNoTrans;
-    private static final int TRANS = openblas_nolapack.CblasTrans;
 
     enum Activation { IDENTITY, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX }
 
@@ -272,8 +268,8 @@ final class DenseStack {
             Dense d = layers.get(l);
             Dense before = l > 0 ? layers.get(l - 1) : null;
             FloatPointer in = d.retain < 1f ? d.dropped : before != null ? before.out : pointer(features);
-            openblas_nolapack.cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, d.nOut, d.nIn, rows, 1f, d.delta, d.nOut, in, d.nIn,
-                    0f, pointer(d.weightGradient), d.nIn);
+            HostBlas.gemm(true, false, d.nOut, d.nIn, rows, d.delta, d.nOut, in, d.nIn, 0f, pointer(d.weightGradient),
+                    d.nIn);
             FloatBuffer biasGradient = buffer(pointer(d.biasGradient), d.nOut);
             for (int j = 0; j < d.nOut; j++) biasGradient.put(j, 0f);
             for (int r = 0; r < rows; r++) {
@@ -282,8 +278,7 @@ final class DenseStack {
             }
             if (before == null) continue; // no one needs the gradient of the network's input
             FloatPointer w = pointer(net.getLayer(d.index).getParam(DefaultParamInitializer.WEIGHT_KEY));
-            openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, rows, d.nIn, d.nOut, 1f, d.delta, d.nOut, w, d.nIn,
-                    0f, before.delta, before.nOut);
+            HostBlas.gemm(false, false, rows, d.nIn, d.nOut, d.delta, d.nOut, w, d.nIn, 0f, before.delta, before.nOut);
             backpropActivation(before, d.retain < 1f ? d.mask : null, rows);
         }
         return lossSum;
@@ -304,8 +299,7 @@ final class DenseStack {
             }
             FloatPointer w = pointer(net.getLayer(d.index).getParam(DefaultParamInitializer.WEIGHT_KEY));
             // DL4J keeps W [nIn, nOut] in column order, which row-major BLAS reads as W^T [nOut, nIn]
-            openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, rows, d.nOut, d.nIn, 1f, input, d.nIn, w, d.nIn,
-                    0f, d.out, d.nOut);
+            HostBlas.gemm(false, true, rows, d.nOut, d.nIn, input, d.nIn, w, d.nIn, 0f, d.out, d.nOut);
             FloatBuffer bias = buffer(pointer(net.getLayer(d.index).getParam(DefaultParamInitializer.BIAS_KEY)), d.nOut);
             activate(d, bias, rows);
             input = d.out;

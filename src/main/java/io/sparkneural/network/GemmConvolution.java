@@ -604,16 +604,10 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
     private enum Scratch {
         A, B, C, D, E, F;
 
-        private final ThreadLocal<float[]> arrays = ThreadLocal.withInitial(() -> new float[0]);
+        private final HeapScratch arrays = new HeapScratch("convolution");
 
         float[] get(long size) {
-            if (size > Integer.MAX_VALUE - 8) throw new IllegalStateException("convolution buffer of " + size + " floats");
-            float[] a = arrays.get();
-            if (a.length < size) {
-                a = new float[(int) size];
-                arrays.set(a);
-            }
-            return a;
+            return arrays.get(size);
         }
     }
 

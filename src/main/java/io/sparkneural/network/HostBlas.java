@@ -10,8 +10,9 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 /**
- * OpenBLAS's float products on row-major blocks of ND4J host arrays, called directly, as {@link DenseStack} does.
- * Why: {@link GemmConvolution} multiplies one block per example or per chunk of examples, at offsets inside arrays.
+ * OpenBLAS's float products on row-major blocks of ND4J host arrays, called directly, for {@link DenseStack}'s fused
+ * pass and {@link GemmConvolution}. Why: the convolution multiplies one block per example or per chunk of examples, at
+ * offsets inside arrays, and the fused pass works on its own off-heap buffers.
  * {@code Nd4j.gemm} needs an array object per block and runs through libnd4j's op dispatch; ND4J's CPU backend ends in
  * this same {@code cblas_sgemm} of the same library (its {@code CpuLevel3}), so the kernels and thread settings are
  * ND4J's.

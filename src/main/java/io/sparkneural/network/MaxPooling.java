@@ -155,15 +155,10 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
     private enum Scratch {
         INPUT, EPSILON, GRADIENT;
 
-        private final ThreadLocal<float[]> arrays = ThreadLocal.withInitial(() -> new float[0]);
+        private final HeapScratch arrays = new HeapScratch("max pooling");
 
         float[] get(long size) {
-            float[] a = arrays.get();
-            if (a.length < size) {
-                a = new float[(int) size];
-                arrays.set(a);
-            }
-            return a;
+            return arrays.get(size);
         }
     }
 
