@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * oneDNN), the forward pass called by the layer itself, as DL4J M2.1 asks the helper for the backward pass only.
  *
  * <p>Why: once {@link GemmConvolution} took the convolutions, libnd4j's {@code maxpool2d_bp} op was 12% of the seed
- * CNN's training step (JFR, one thread), for a few hundred thousand comparisons. Here the backward pass finds each
- * window's maximum again and sends the window's gradient there.
+ * CNN's training step (JFR, one thread), for a few hundred thousand comparisons. Here the backward pass sends each
+ * window's gradient to the tap its training forward pass recorded as the winner ({@link Winners}, tiled 2x2 windows),
+ * or finds each window's maximum again (other windows, or no matching record).
  *
  * <p>As libnd4j, padding never wins a window (it counts as minus infinity), and where a window holds its maximum
  * twice the gradient goes to the first one in row-major order. Takes float NCHW max pooling without
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MaxPooling extends LayerHelpers.CpuHelper implements SubsamplingHelper {
     /** Passes computed here rather than declined to DL4J; tests read it to know which code ran. */
     static final AtomicLong SERVED = new AtomicLong();
+    /** Of those, backward passes that took the winners their forward pass recorded. */
+    static final AtomicLong FROM_FORWARD = new AtomicLong();
 
     private static final MaxPooling INSTANCE = new MaxPooling(); // stateless: one serves every layer and thread
 
@@ -82,20 +85,21 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         Window w = Window.of(input, kernel, strides, pad, poolingType, convolutionMode, dilation, format);
         if (w == null || epsilon.rank() != 4 || epsilon.size(2) != w.outH || epsilon.size(3) != w.outW) return null;
         float[] in = values(input, Scratch.INPUT);
+        if (w.tiled2x2()) { // the winners as a forward pass records them, then the same backward pass
+            byte[] codes = codes(w);
+            float[] maxima = Scratch.OUTPUT.get(w.windows());
+            for (int plane = 0; plane < w.batch * w.channels; plane++) {
+                w.maxOfTiles(in, plane * w.inH * w.inW, maxima, codes, plane * w.outH * w.outW);
+            }
+            return new Pair<>(new DefaultGradient(), backward(w, codes, epsilon, workspaceMgr));
+        }
         float[] eps = values(epsilon, Scratch.EPSILON);
         int size = (int) input.length();
         float[] grad = Scratch.GRADIENT.get(size);
-        boolean tiled = w.tiled2x2();
-        // tiles write every pixel they cover; the rest (and every pixel the general path adds to) starts at zero
-        if (!tiled || !w.tilesCoverTheImage()) Arrays.fill(grad, 0, size, 0f);
+        Arrays.fill(grad, 0, size, 0f); // overlapping windows add to a pixel, and some pixels are in none
         int e = 0;
         for (int plane = 0; plane < w.batch * w.channels; plane++) {
             int base = plane * w.inH * w.inW;
-            if (tiled) {
-                w.backpropTiles(in, eps, e, grad, base);
-                e += w.outH * w.outW;
-                continue;
-            }
             for (int oy = 0; oy < w.outH; oy++) {
                 for (int ox = 0; ox < w.outW; ox++) grad[w.argmax(in, base, oy, ox)] += eps[e++];
             }
@@ -107,26 +111,40 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         return new Pair<>(new DefaultGradient(), epsAtInput);
     }
 
+    /** Per-thread winner codes for passes that keep no record: inference, and backward passes without one. */
+    private static final ThreadLocal<byte[]> CODES = ThreadLocal.withInitial(() -> new byte[0]);
+
+    private static byte[] codes(Window w) {
+        byte[] codes = CODES.get();
+        if (codes.length < w.windows()) {
+            codes = new byte[w.windows()];
+            CODES.set(codes);
+        }
+        return codes;
+    }
+
     /**
-     * The forward pass of the max pooling layers {@link MaxPoolingLayer} serves: each window's largest value, read and
-     * written in place in ND4J's memory. Returns null where it declines (Same mode, whose padding DL4J computes itself,
-     * or anything {@link Window#of} declines), and DL4J's op runs.
+     * The forward pass of the max pooling layers {@link MaxPoolingLayer} serves: each window's largest value, from a
+     * heap copy of the input. Where {@code winners} is given and the windows are tiled 2x2, it also records which tap
+     * of each window won, for the backward pass. Returns null where it declines (Same mode, whose padding DL4J computes
+     * itself, or anything {@link Window#of} declines), and DL4J's op runs.
      */
     static INDArray forward(INDArray input, org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf,
-                            ConvolutionMode mode, LayerWorkspaceMgr workspaceMgr) {
+                            ConvolutionMode mode, LayerWorkspaceMgr workspaceMgr, Winners winners) {
         if (mode == ConvolutionMode.Same) return null;
         Window w = Window.of(input, conf.getKernelSize(), conf.getStride(), conf.getPadding(), conf.getPoolingType(),
                 mode, conf.getDilation(), conf.getCnn2dDataFormat());
         if (w == null) return null;
         float[] in = values(input, Scratch.INPUT);
-        int size = w.batch * w.channels * w.outH * w.outW;
-        float[] o = Scratch.GRADIENT.get(size);
+        int size = w.windows();
+        float[] o = Scratch.OUTPUT.get(size);
         boolean tiled = w.tiled2x2();
+        byte[] codes = !tiled ? null : winners != null ? winners.start(w) : codes(w);
         int at = 0;
         for (int plane = 0; plane < w.batch * w.channels; plane++) {
             int base = plane * w.inH * w.inW;
             if (tiled) {
-                w.maxOfTiles(in, base, o, at);
+                w.maxOfTiles(in, base, o, codes, at);
                 at += w.outH * w.outW;
                 continue;
             }
@@ -137,7 +155,74 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {w.batch, w.channels, w.outH, w.outW}, 'c');
         NdArrays.buffer(out).put(o, 0, size);
+        if (tiled && winners != null) winners.complete(input, w);
         return out;
+    }
+
+    /**
+     * The input gradient from the winners {@code forward} recorded: each window's gradient to its winning tap, zero
+     * to the other three, without reading the input again. Why: finding the winners again meant a copy of the input
+     * (2.8 MB for the seed CNN's first pooling) and four comparisons a window, 0.44-0.86 ms of the 10 ms step with
+     * its copies (the range is the JIT's: it compiles the comparisons to branches or conditional moves by profile).
+     */
+    private static INDArray backward(Window w, byte[] codes, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        float[] eps = values(epsilon, Scratch.EPSILON);
+        int size = w.batch * w.channels * w.inH * w.inW;
+        float[] grad = Scratch.GRADIENT.get(size);
+        if (!w.tilesCoverTheImage()) Arrays.fill(grad, 0, size, 0f);
+        int e = 0;
+        for (int plane = 0; plane < w.batch * w.channels; plane++) {
+            w.backpropTiles(codes, eps, e, grad, plane * w.inH * w.inW);
+            e += w.outH * w.outW;
+        }
+        INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                w.batch, w.channels, w.inH, w.inW);
+        NdArrays.buffer(epsAtInput).put(grad, 0, size);
+        SERVED.incrementAndGet();
+        return epsAtInput;
+    }
+
+    /**
+     * Which tap won each tiled 2x2 window of a layer's last training forward pass, and for which input: one per
+     * {@link MaxPoolingLayer}, as DL4J's layer keeps its input. A code is the winner's row times 2 plus its column.
+     */
+    static final class Winners {
+        private byte[] codes = new byte[0];
+        private INDArray source;
+        private Window window;
+
+        /** The array a forward pass of {@code w}'s windows writes its codes to; see {@link #complete}. */
+        byte[] start(Window w) {
+            forget();
+            if (codes.length < w.windows()) codes = new byte[w.windows()];
+            return codes;
+        }
+
+        /** Makes the codes just written the record for {@code input}. */
+        void complete(INDArray input, Window w) {
+            source = input;
+            window = w;
+        }
+
+        /** Drops the record: the layer's input changed or its last forward pass did not record. */
+        void forget() {
+            source = null;
+            window = null;
+        }
+
+        /**
+         * The input gradient where {@code input} is the very array the recorded pass read and {@code epsilon} has its
+         * output's shape; else null, and the winners are found again from the input.
+         */
+        INDArray backprop(INDArray input, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            Window w = window;
+            if (input == null || input != source || epsilon.dataType() != DataType.FLOAT || epsilon.rank() != 4
+                    || !Arrays.equals(epsilon.shape(), new long[] {w.batch, w.channels, w.outH, w.outW})) {
+                return null;
+            }
+            FROM_FORWARD.incrementAndGet();
+            return backward(w, codes, epsilon, workspaceMgr);
+        }
     }
 
     private static INDArray c(INDArray a) {
@@ -153,7 +238,7 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
 
     /** Per-thread float arrays that grow to the largest size asked for: training runs the same shapes every step. */
     private enum Scratch {
-        INPUT, EPSILON, GRADIENT;
+        INPUT, EPSILON, GRADIENT, OUTPUT;
 
         private final HeapScratch arrays = new HeapScratch("max pooling");
 
@@ -171,50 +256,66 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
             return kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && 2 * outH <= inH && 2 * outW <= inW;
         }
 
+        /** How many windows: the output's length. */
+        int windows() {
+            return batch * channels * outH * outW;
+        }
+
         /** Whether the tiles cover every pixel: no row or column left over at the bottom or right. */
         boolean tilesCoverTheImage() {
             return 2 * outH == inH && 2 * outW == inW;
         }
 
-        /** Each tiled 2x2 window's largest value, for one plane starting at {@code base}, into {@code out} at {@code at}. */
-        void maxOfTiles(float[] in, int base, float[] out, int at) {
+        /**
+         * Each tiled 2x2 window's largest value, for one plane starting at {@code base}, into {@code out} at
+         * {@code at}, and its winning tap into {@code codes} at {@code at}: the window's first largest in row-major order, where DL4J sends the gradient. The comparisons are sign
+         * bits of differences, so the loop has no branch whatever the JIT's profile: {@code x - y} is negative exactly
+         * where {@code y > x}, and +0 for a tie, which stays with the earlier tap. (For two infinities of one sign or
+         * two zeros of opposite signs, equal values, the later tap may win.) Why: a comparison the JIT compiles to a
+         * branch costs 24 ns a window on random data, which mispredicts it, against 3.5 ns as a conditional move, and
+         * which of the two it compiles depends on the profile it saw (0.44 or 0.86 ms for the seed CNN's first pooling
+         * backward pass, the same code in two runs).
+         */
+        void maxOfTiles(float[] in, int base, float[] out, byte[] codes, int at) {
             for (int oy = 0; oy < outH; oy++) {
                 int r0 = base + 2 * oy * inW;
                 int r1 = r0 + inW;
                 int o = at + oy * outW;
                 for (int ox = 0; ox < outW; ox++) {
                     int x = 2 * ox;
-                    out[o + ox] = Math.max(Math.max(in[r0 + x], in[r0 + x + 1]), Math.max(in[r1 + x], in[r1 + x + 1]));
+                    float a = in[r0 + x];
+                    float b = in[r0 + x + 1];
+                    float c = in[r1 + x];
+                    float d = in[r1 + x + 1];
+                    float top = Math.max(a, b);
+                    float bottom = Math.max(c, d);
+                    out[o + ox] = Math.max(top, bottom);
+                    int right = Float.floatToRawIntBits(a - b) >>> 31;
+                    int bottomRight = Float.floatToRawIntBits(c - d) >>> 31;
+                    int down = Float.floatToRawIntBits(top - bottom) >>> 31;
+                    codes[o + ox] = (byte) (right + down * (2 + bottomRight - right));
                 }
             }
         }
 
         /**
-         * The gradient of one plane of tiled 2x2 windows: each window's gradient written to its first largest tap
-         * in row-major order and zero to the other three, without a branch on the data. The JIT turns a float select
-         * ({@code c ? x : 0f}) into a branch, which random data mispredicts: 24 ns a window. Int selects on float
-         * comparisons become conditional moves: the winner's offset costs 3.5 ns a window, int masks for each tap
-         * 6 ns (seed CNN's first pooling, one thread).
+         * The gradient of one plane of tiled 2x2 windows from their recorded winners (see
+         * {@link #maxOfTiles(float[], int, float[], byte[], int)}): each window's gradient to that tap, zero to the
+         * other three.
          */
-        void backpropTiles(float[] in, float[] eps, int e, float[] grad, int base) {
+        void backpropTiles(byte[] codes, float[] eps, int e, float[] grad, int base) {
             for (int oy = 0; oy < outH; oy++) {
                 int r0 = base + 2 * oy * inW;
                 int r1 = r0 + inW;
                 int er = e + oy * outW;
                 for (int ox = 0; ox < outW; ox++) {
                     int x = 2 * ox;
-                    float a = in[r0 + x];
-                    float b = in[r0 + x + 1];
-                    float c = in[r1 + x];
-                    float d = in[r1 + x + 1];
-                    int top = b > a ? 1 : 0; // ties stay with the earlier tap
-                    int bottom = d > c ? inW + 1 : inW;
-                    int winner = Math.max(c, d) > Math.max(a, b) ? bottom : top;
+                    int code = codes[er + ox];
                     grad[r0 + x] = 0f;
                     grad[r0 + x + 1] = 0f;
                     grad[r1 + x] = 0f;
                     grad[r1 + x + 1] = 0f;
-                    grad[r0 + x + winner] = eps[er + ox];
+                    grad[r0 + x + (code & 1) + (code >> 1) * inW] = eps[er + ox];
                 }
             }
         }

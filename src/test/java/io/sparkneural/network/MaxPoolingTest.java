@@ -63,10 +63,46 @@ class MaxPoolingTest {
         Nd4j.getRandom().setSeed(9);
         INDArray eps = Nd4j.rand(DataType.FLOAT, expected.shape());
         long served = MaxPooling.SERVED.get();
+        long fromForward = MaxPooling.FROM_FORWARD.get();
         Pair<Gradient, INDArray> theirGrad = theirs.backpropGradient(eps.dup(), mgr);
         Pair<Gradient, INDArray> ourGrad = ours.backpropGradient(eps.dup(), mgr);
         assertEquals(theirGrad.getSecond(), ourGrad.getSecond(), "input gradient, " + what);
-        assertEquals(served + 1, MaxPooling.SERVED.get(), "backward passes the helper computed, " + what);
+        assertEquals(served + 1, MaxPooling.SERVED.get(), "backward passes computed here, " + what);
+        boolean tiled = kernel[0] == 2 && kernel[1] == 2 && stride[0] == 2 && stride[1] == 2 && pad[0] == 0
+                && pad[1] == 0 && mode != ConvolutionMode.Same;
+        assertEquals(fromForward + (tiled ? 1 : 0), MaxPooling.FROM_FORWARD.get(),
+                "backward passes from the winners the forward pass recorded (tiled 2x2 windows only), " + what);
+
+        // with no recorded forward pass for its input, the backward pass finds the winners itself
+        ours.setInput(x.dup(), mgr);
+        fromForward = MaxPooling.FROM_FORWARD.get();
+        assertEquals(theirGrad.getSecond(), ours.backpropGradient(eps.dup(), mgr).getSecond(),
+                "input gradient after a new input, " + what);
+        ours.activate(false, mgr);
+        assertEquals(theirGrad.getSecond(), ours.backpropGradient(eps.dup(), mgr).getSecond(),
+                "input gradient after an inference pass, " + what);
+        assertEquals(fromForward, MaxPooling.FROM_FORWARD.get(), "neither used recorded winners, " + what);
+    }
+
+    @Test
+    void aNewInputInTheSameArrayIsNotTakenForTheRecordedOne() {
+        INDArray x = random(2, 2, 6, 6);
+        MultiLayerNetwork net = pooling(2, 6, 6, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
+                ConvolutionMode.Truncate);
+        MaxPooling.install(net);
+        Layer ours = net.getLayer(0);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        ours.setInput(x, mgr);
+        ours.activate(true, mgr);
+        x.muli(-1); // every window's winner moves
+        ours.setInput(x, mgr);
+        Layer theirs = pooling(2, 6, 6, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
+                ConvolutionMode.Truncate).getLayer(0);
+        theirs.setInput(x, mgr);
+        theirs.activate(true, mgr);
+        INDArray eps = Nd4j.ones(DataType.FLOAT, 2, 2, 3, 3);
+        assertEquals(theirs.backpropGradient(eps.dup(), mgr).getSecond(),
+                ours.backpropGradient(eps.dup(), mgr).getSecond());
     }
 
     private static INDArray random(int... shape) {
@@ -127,12 +163,14 @@ class MaxPoolingTest {
         INDArray y = ThreeClassLabels.cyclic(8);
         long served = MaxPooling.SERVED.get();
         long forwardServed = MaxPoolingLayer.FORWARD_SERVED.get();
+        long fromForward = MaxPooling.FROM_FORWARD.get();
         for (int step = 0; step < 5; step++) {
             theirs.fit(x, y);
             ours.fit(x, y);
         }
         assertEquals(served + 5, MaxPooling.SERVED.get(), "the helper computed every step's backward pooling");
         assertTrue(MaxPoolingLayer.FORWARD_SERVED.get() >= forwardServed + 5, "and every step's forward pooling");
+        assertEquals(fromForward + 5, MaxPooling.FROM_FORWARD.get(), "each from its forward pass's winners");
         double diff = theirs.params().sub(ours.params()).amaxNumber().doubleValue();
         assertTrue(diff < 1e-5, "parameters after 5 steps differ by " + diff);
     }
