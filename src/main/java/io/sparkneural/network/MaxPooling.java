@@ -267,14 +267,14 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         }
 
         /**
-         * Each tiled 2x2 window's largest value, for one plane starting at {@code base}, into {@code out} at
-         * {@code at}, and its winning tap into {@code codes} at {@code at}: the window's first largest in row-major order, where DL4J sends the gradient. The comparisons are sign
-         * bits of differences, so the loop has no branch whatever the JIT's profile: {@code x - y} is negative exactly
-         * where {@code y > x}, and +0 for a tie, which stays with the earlier tap. (For two infinities of one sign or
-         * two zeros of opposite signs, equal values, the later tap may win.) Why: a comparison the JIT compiles to a
-         * branch costs 24 ns a window on random data, which mispredicts it, against 3.5 ns as a conditional move, and
-         * which of the two it compiles depends on the profile it saw (0.44 or 0.86 ms for the seed CNN's first pooling
-         * backward pass, the same code in two runs).
+         * Each tiled 2x2 window's largest value, for one plane starting at {@code base}, into {@code out} at {@code
+         * at}, and its winning tap into {@code codes} at {@code at}: the window's first largest in row-major order,
+         * where DL4J sends the gradient. The comparisons are sign bits of differences, so the loop has no branch
+         * whatever the JIT's profile: {@code x - y} is negative exactly where {@code y > x}, and +0 for a tie, which
+         * stays with the earlier tap. (For two infinities of one sign or two zeros of opposite signs, equal values, the
+         * later tap may win.) Why: a comparison the JIT compiles to a branch costs 24 ns a window on random data, which
+         * mispredicts it, against 3.5 ns as a conditional move, and which of the two it compiles depends on the profile
+         * it saw (0.44 or 0.86 ms for the seed CNN's first pooling backward pass, the same code in two runs).
          */
         void maxOfTiles(float[] in, int base, float[] out, byte[] codes, int at) {
             for (int oy = 0; oy < outH; oy++) {

@@ -13,8 +13,9 @@ import org.nd4j.common.primitives.Pair;
 /**
  * DL4J's max pooling layer with its forward pass computed by {@link MaxPooling}, and its backward pass from the winners
  * that pass recorded, else by the same class as DL4J's helper. Why a layer rather than only a helper: DL4J
- * 1.0.0-M2.1's {@code SubsamplingLayer.activate} never consults its helper, and libnd4j's {@code maxpool2d} took 0.82 ms of the seed CNN's 10.6-11.1 ms training step
- * (one thread, minibatch of 32) for 0.23M windows, against 0.55 ms here.
+ * 1.0.0-M2.1's {@code SubsamplingLayer.activate} never consults its helper, and libnd4j's {@code maxpool2d} took
+ * 0.82 ms of the seed CNN's 10.6-11.1 ms training step (one thread, minibatch of 32) for 0.23M windows, against 0.55 ms
+ * here.
  *
  * <p>Its configuration is DL4J's own {@code SubsamplingLayer}, so saved networks stay plain DL4J networks; the layer
  * object is swapped in by {@link MaxPooling#install} on every network spark-neural builds or restores. Anything
