@@ -38,6 +38,13 @@ final class BenchmarkContext {
    * further seeds; empty until the cnn section ran.
    */
   final List<SeedPair> cnnSeeds = new ArrayList<>();
+  /**
+   * samples/s of every CNN run at the section's settings (epochs, batch, workers), whatever its seed and rate:
+   * spark-neural's, and plain one-thread DL4J's. One run's figure moves by 10-25% on this shared 2-core machine (the
+   * same build gave 5,270-7,334 samples/s in four runs in one JVM), so the summary also takes their medians.
+   */
+  final List<Double> sparkCnnSpeeds = new ArrayList<>();
+  final List<Double> plainCnnSpeeds = new ArrayList<>();
   /** MLlib's best test accuracy over its runs; NaN until the mllib section ran. */
   double mllibBestAccuracy = Double.NaN;
   private final java.util.Set<String> warmedUp = new java.util.HashSet<>();

@@ -116,10 +116,13 @@ final class SparkVersusPlain {
     ctx.progress("spark-neural CNN, " + s.cnnEpochs() + " epoch(s)");
     ctx.sparkCnn = SparkNeuralRun.train(ctx.data, SeedNetworks.CNN, s.cnnEpochs(), s.cnnBatchSize(), s.workers(),
         s.averagingFrequency(), s.learningRate(), s.seed()).run();
+    ctx.sparkCnnSpeeds.add(ctx.sparkCnn.samplesPerSecond());
     for (int threads : s.plainThreads()) {
       ctx.progress("plain DL4J CNN, " + threads + " thread(s)");
-      ctx.plainCnn.add(PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
-          s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), s.seed(), threads));
+      TrainingRun plain = PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
+          s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), s.seed(), threads);
+      ctx.plainCnn.add(plain);
+      if (threads == 1) ctx.plainCnnSpeeds.add(plain.samplesPerSecond());
     }
     ctx.progress("plain DL4J CNN, 1 thread, DL4J's own layers");
     ctx.plainCnn.add(PlainDl4j.trainWithDl4jLayers(SeedNetworks.CNN, ctx.data.trainArrays(),
@@ -151,9 +154,10 @@ final class SparkVersusPlain {
       double spark = cnnAccuracy(ctx, s.learningRate(), seed);
       double scaled = cnnAccuracy(ctx, scaledRate, seed);
       ctx.progress("plain DL4J CNN, 1 thread, seed " + seed);
-      double plain = PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(), s.cnnEpochs(),
-          s.cnnBatchSize(), s.learningRate(), seed, 1).testAccuracy();
-      ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(seed, spark, scaled, plain));
+      TrainingRun plain = PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
+          s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), seed, 1);
+      ctx.plainCnnSpeeds.add(plain.samplesPerSecond());
+      ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(seed, spark, scaled, plain.testAccuracy()));
     }
     List<List<String>> rows = new ArrayList<>();
     for (BenchmarkContext.SeedPair pair : ctx.cnnSeeds) {
@@ -174,15 +178,33 @@ final class SparkVersusPlain {
             "plain DL4J (1 thread), " + rate, "gap (points)", "gap at the scaled rate (points)"), rows)
         .note(String.format(Locale.ROOT, "Mean gap over %d seeds: %.2f points at the same rate, %.2f at the scaled "
             + "rate.", ctx.cnnSeeds.size(), Summary.meanGap(ctx.cnnSeeds, false), Summary.meanGap(ctx.cnnSeeds, true)))
+        .note("Throughput over every CNN run of sections 4 and 4b (all at " + s.cnnEpochs() + " epoch(s), batch "
+            + s.cnnBatchSize() + "; the seed and the rate do not change the work): one run's samples/s moves by "
+            + "10-25% on this shared machine, so the medians are the steadier comparison.")
+        .table(Report.row("contender", "runs", "median samples/s", "min", "max", "median of the sgemm peak"),
+            List.of(speedRow(ctx, "spark-neural (" + s.workers() + " workers)", ctx.sparkCnnSpeeds),
+                speedRow(ctx, "plain DL4J (1 thread)", ctx.plainCnnSpeeds)))
+        .note(String.format(Locale.ROOT, "Ratio of the medians: %.2fx.",
+            Summary.median(ctx.sparkCnnSpeeds) / Summary.median(ctx.plainCnnSpeeds)))
         .markdown());
+  }
+
+  private static List<String> speedRow(BenchmarkContext ctx, String contender, List<Double> speeds) {
+    double median = Summary.median(speeds);
+    double flops = SeedNetworks.cost(SeedNetworks.CNN).trainingFlops() * median;
+    return Report.row(contender, Integer.toString(speeds.size()), Report.count(median),
+        Report.count(java.util.Collections.min(speeds)), Report.count(java.util.Collections.max(speeds)),
+        ctx.peakFlopsPerSecond > 0 ? Report.percent(flops / ctx.peakFlopsPerSecond) : "-");
   }
 
   /** spark-neural's final test accuracy on the CNN at a learning rate and seed. */
   private static double cnnAccuracy(BenchmarkContext ctx, double rate, long seed) {
     Settings s = ctx.settings;
     ctx.progress("spark-neural CNN at Adam " + rate + ", seed " + seed);
-    return SparkNeuralRun.train(ctx.data, SeedNetworks.CNN, s.cnnEpochs(), s.cnnBatchSize(), s.workers(),
-        s.averagingFrequency(), rate, seed).run().testAccuracy();
+    TrainingRun run = SparkNeuralRun.train(ctx.data, SeedNetworks.CNN, s.cnnEpochs(), s.cnnBatchSize(), s.workers(),
+        s.averagingFrequency(), rate, seed).run();
+    ctx.sparkCnnSpeeds.add(run.samplesPerSecond());
+    return run.testAccuracy();
   }
 
   private static final String DENSE_NOTE = "spark-neural's workers and the plain DL4J rows train a TrainingNetwork: "
