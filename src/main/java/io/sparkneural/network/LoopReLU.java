@@ -60,20 +60,33 @@ final class LoopReLU extends ActivationReLU {
         }
         int n = (int) in.length();
         INDArray dz = in.ulike(); // as DL4J's: a new array in the current workspace, the input left as it was
-        int[] z = Scratch.Z.get(n);
-        int[] e = Scratch.E.get(n);
-        ints(in).get(z, 0, n);
-        ints(epsilon).get(e, 0, n);
-        for (int i = 0; i < n; i++) {
-            int b = z[i];
-            // all ones where 0 < b <= +inf as ints (a float above 0, NaN excluded), else 0: no branch to mispredict
-            int above = ((-b) & ~b) >> 31;
-            int notNaN = ~((INFINITY_BITS - b) >> 31);
-            e[i] &= above & notNaN;
+        IntBuffer zs = ints(in);
+        IntBuffer es = ints(epsilon);
+        IntBuffer out = ints(dz);
+        int[] z = Scratch.Z.get(Math.min(n, CHUNK));
+        int[] e = Scratch.E.get(Math.min(n, CHUNK));
+        for (int from = 0; from < n; from += CHUNK) {
+            int count = Math.min(CHUNK, n - from);
+            zs.get(z, 0, count);
+            es.get(e, 0, count);
+            for (int i = 0; i < count; i++) {
+                int b = z[i];
+                // all ones where 0 < b <= +inf as ints (a float above 0, NaN excluded), else 0: no branch to mispredict
+                int above = ((-b) & ~b) >> 31;
+                int notNaN = ~((INFINITY_BITS - b) >> 31);
+                e[i] &= above & notNaN;
+            }
+            out.put(e, 0, count);
         }
-        ints(dz).put(e, 0, n);
         return new Pair<>(dz, null);
     }
+
+    /**
+     * Values per pass: the two heap copies of a chunk (64 KB) stay in the core's cache between being filled, masked
+     * and copied out. Why: copying the whole arrays first made three more passes over memory, 2.8 MB each for the
+     * seed CNN's first layer at batch 32, which is larger than this machine's 1 MB per-core L2 cache.
+     */
+    private static final int CHUNK = 8192;
 
     private static IntBuffer ints(INDArray a) {
         return new IntPointer(a.data().addressPointer()).capacity(a.length()).asBuffer();

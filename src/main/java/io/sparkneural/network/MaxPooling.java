@@ -15,6 +15,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,6 +38,9 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
     static final AtomicLong SERVED = new AtomicLong();
     /** Of those, backward passes that took the winners their forward pass recorded. */
     static final AtomicLong FROM_FORWARD = new AtomicLong();
+
+    /** About 64 KB of floats: see {@link Window#planesPerChunk}. */
+    private static final int CHUNK_FLOATS = 16_384;
 
     private static final MaxPooling INSTANCE = new MaxPooling(); // stateless: one serves every layer and thread
 
@@ -88,8 +92,9 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         if (w.tiled2x2()) { // the winners as a forward pass records them, then the same backward pass
             byte[] codes = codes(w);
             float[] maxima = Scratch.OUTPUT.get(w.windows());
-            for (int plane = 0; plane < w.batch * w.channels; plane++) {
-                w.maxOfTiles(in, plane * w.inH * w.inW, maxima, codes, plane * w.outH * w.outW);
+            for (int plane = 0; plane < w.planes(); plane++) {
+                int at = plane * w.outH * w.outW;
+                w.maxOfTiles(in, plane * w.inH * w.inW, maxima, at, codes, at);
             }
             return new Pair<>(new DefaultGradient(), backward(w, codes, epsilon, workspaceMgr));
         }
@@ -135,27 +140,38 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         Window w = Window.of(input, conf.getKernelSize(), conf.getStride(), conf.getPadding(), conf.getPoolingType(),
                 mode, conf.getDilation(), conf.getCnn2dDataFormat());
         if (w == null) return null;
-        float[] in = values(input, Scratch.INPUT);
-        int size = w.windows();
-        float[] o = Scratch.OUTPUT.get(size);
-        boolean tiled = w.tiled2x2();
-        byte[] codes = !tiled ? null : winners != null ? winners.start(w) : codes(w);
-        int at = 0;
-        for (int plane = 0; plane < w.batch * w.channels; plane++) {
-            int base = plane * w.inH * w.inW;
-            if (tiled) {
-                w.maxOfTiles(in, base, o, codes, at);
-                at += w.outH * w.outW;
-                continue;
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {w.batch, w.channels, w.outH, w.outW}, 'c');
+        if (w.tiled2x2()) {
+            byte[] codes = winners != null ? winners.start(w) : codes(w);
+            FloatBuffer source = NdArrays.buffer(c(input));
+            FloatBuffer target = NdArrays.buffer(out);
+            int inPlane = w.inH * w.inW;
+            int outPlane = w.outH * w.outW;
+            int group = w.planesPerChunk();
+            float[] in = Scratch.INPUT.get((long) group * inPlane);
+            float[] o = Scratch.OUTPUT.get((long) group * outPlane);
+            for (int p0 = 0; p0 < w.planes(); p0 += group) {
+                int count = Math.min(group, w.planes() - p0);
+                source.get(in, 0, count * inPlane);
+                for (int p = 0; p < count; p++) {
+                    w.maxOfTiles(in, p * inPlane, o, p * outPlane, codes, (p0 + p) * outPlane);
+                }
+                target.put(o, 0, count * outPlane);
             }
+            if (winners != null) winners.complete(input, w);
+            return out;
+        }
+        float[] in = values(input, Scratch.INPUT);
+        float[] o = Scratch.OUTPUT.get(w.windows());
+        int at = 0;
+        for (int plane = 0; plane < w.planes(); plane++) {
+            int base = plane * w.inH * w.inW;
             for (int oy = 0; oy < w.outH; oy++) {
                 for (int ox = 0; ox < w.outW; ox++) o[at++] = in[w.argmax(in, base, oy, ox)];
             }
         }
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {w.batch, w.channels, w.outH, w.outW}, 'c');
-        NdArrays.buffer(out).put(o, 0, size);
-        if (tiled && winners != null) winners.complete(input, w);
+        NdArrays.buffer(out).put(o, 0, w.windows());
         return out;
     }
 
@@ -166,18 +182,25 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
      * its copies (the range is the JIT's: it compiles the comparisons to branches or conditional moves by profile).
      */
     private static INDArray backward(Window w, byte[] codes, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        float[] eps = values(epsilon, Scratch.EPSILON);
-        int size = w.batch * w.channels * w.inH * w.inW;
-        float[] grad = Scratch.GRADIENT.get(size);
-        if (!w.tilesCoverTheImage()) Arrays.fill(grad, 0, size, 0f);
-        int e = 0;
-        for (int plane = 0; plane < w.batch * w.channels; plane++) {
-            w.backpropTiles(codes, eps, e, grad, plane * w.inH * w.inW);
-            e += w.outH * w.outW;
-        }
         INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 w.batch, w.channels, w.inH, w.inW);
-        NdArrays.buffer(epsAtInput).put(grad, 0, size);
+        FloatBuffer source = NdArrays.buffer(c(epsilon));
+        FloatBuffer target = NdArrays.buffer(epsAtInput);
+        int inPlane = w.inH * w.inW;
+        int outPlane = w.outH * w.outW;
+        int group = w.planesPerChunk();
+        float[] eps = Scratch.EPSILON.get((long) group * outPlane);
+        float[] grad = Scratch.GRADIENT.get((long) group * inPlane);
+        boolean covered = w.tilesCoverTheImage(); // tiles write every pixel they cover; the rest starts at zero
+        for (int p0 = 0; p0 < w.planes(); p0 += group) {
+            int count = Math.min(group, w.planes() - p0);
+            source.get(eps, 0, count * outPlane);
+            if (!covered) Arrays.fill(grad, 0, count * inPlane, 0f);
+            for (int p = 0; p < count; p++) {
+                w.backpropTiles(codes, (p0 + p) * outPlane, eps, p * outPlane, grad, p * inPlane);
+            }
+            target.put(grad, 0, count * inPlane);
+        }
         SERVED.incrementAndGet();
         return epsAtInput;
     }
@@ -261,6 +284,21 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
             return batch * channels * outH * outW;
         }
 
+        /** How many (example, channel) planes. */
+        int planes() {
+            return batch * channels;
+        }
+
+        /**
+         * Planes the tiled passes take at a time: about 64 KB of input, so that a chunk's heap copies stay in the
+         * core's cache between the copy in, the loop and the copy out. Why: whole-array heap copies made two more
+         * passes over memory per array, 2.8 MB each for the seed CNN's first pooling at batch 32, larger than this
+         * machine's 1 MB per-core L2 cache.
+         */
+        int planesPerChunk() {
+            return Math.max(1, Math.min(planes(), CHUNK_FLOATS / (inH * inW)));
+        }
+
         /** Whether the tiles cover every pixel: no row or column left over at the bottom or right. */
         boolean tilesCoverTheImage() {
             return 2 * outH == inH && 2 * outW == inW;
@@ -276,11 +314,12 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
          * mispredicts it, against 3.5 ns as a conditional move, and which of the two it compiles depends on the profile
          * it saw (0.44 or 0.86 ms for the seed CNN's first pooling backward pass, the same code in two runs).
          */
-        void maxOfTiles(float[] in, int base, float[] out, byte[] codes, int at) {
+        void maxOfTiles(float[] in, int base, float[] out, int at, byte[] codes, int codeAt) {
             for (int oy = 0; oy < outH; oy++) {
                 int r0 = base + 2 * oy * inW;
                 int r1 = r0 + inW;
                 int o = at + oy * outW;
+                int k = codeAt + oy * outW;
                 for (int ox = 0; ox < outW; ox++) {
                     int x = 2 * ox;
                     float a = in[r0 + x];
@@ -293,24 +332,25 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
                     int right = Float.floatToRawIntBits(a - b) >>> 31;
                     int bottomRight = Float.floatToRawIntBits(c - d) >>> 31;
                     int down = Float.floatToRawIntBits(top - bottom) >>> 31;
-                    codes[o + ox] = (byte) (right + down * (2 + bottomRight - right));
+                    codes[k + ox] = (byte) (right + down * (2 + bottomRight - right));
                 }
             }
         }
 
         /**
          * The gradient of one plane of tiled 2x2 windows from their recorded winners (see
-         * {@link #maxOfTiles(float[], int, float[], byte[], int)}): each window's gradient to that tap, zero to the
+         * {@link #maxOfTiles(float[], int, float[], int, byte[], int)}): each window's gradient to that tap, zero to the
          * other three.
          */
-        void backpropTiles(byte[] codes, float[] eps, int e, float[] grad, int base) {
+        void backpropTiles(byte[] codes, int codeAt, float[] eps, int e, float[] grad, int base) {
             for (int oy = 0; oy < outH; oy++) {
                 int r0 = base + 2 * oy * inW;
                 int r1 = r0 + inW;
                 int er = e + oy * outW;
+                int k = codeAt + oy * outW;
                 for (int ox = 0; ox < outW; ox++) {
                     int x = 2 * ox;
-                    int code = codes[er + ox];
+                    int code = codes[k + ox];
                     grad[r0 + x] = 0f;
                     grad[r0 + x + 1] = 0f;
                     grad[r1 + x] = 0f;

@@ -71,6 +71,15 @@ class LoopReLUTest {
     }
 
     @Test
+    void arraysOfSeveralChunksAndAPartOne() {
+        int n = 8192 * 2 + 1000; // the loop's chunks: two whole and a part
+        INDArray in = NdArrays.floats(edgeAndRandomValues(n, 5), 4, n / 4);
+        INDArray epsilon = NdArrays.floats(edgeAndRandomValues(n, 6), 4, n / 4);
+        INDArray expected = new ActivationReLU().backprop(in.dup(), epsilon.dup()).getFirst();
+        assertArrayEquals(bits(expected), bits(new LoopReLU().backprop(in, epsilon).getFirst()));
+    }
+
+    @Test
     void viewsAndMixedLayoutsFallBackToDl4jsOp() {
         INDArray in = NdArrays.floats(edgeAndRandomValues(6 * 10, 3), 6, 10);
         INDArray epsilon = NdArrays.floats(edgeAndRandomValues(6 * 10, 4), 6, 10);

@@ -128,6 +128,15 @@ class MaxPoolingTest {
     }
 
     @Test
+    void planesInSeveralChunksAndAPartOne() {
+        // 26x26 planes go 24 to a chunk: 320 planes are 13 whole chunks and one of 8; 27x27, 22 to a chunk
+        assertSameAsDl4j(random(8, 40, 26, 26), new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
+                ConvolutionMode.Truncate);
+        assertSameAsDl4j(ties(3, 50, 27, 27), new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
+                ConvolutionMode.Truncate);
+    }
+
+    @Test
     void tiesSendTheGradientToOneTapAsDl4jDoes() {
         assertSameAsDl4j(ties(4, 2, 8, 8), new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
                 ConvolutionMode.Truncate);
