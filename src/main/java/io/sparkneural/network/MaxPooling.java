@@ -144,21 +144,13 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
                 new long[] {w.batch, w.channels, w.outH, w.outW}, 'c');
         if (w.tiled2x2()) {
             byte[] codes = winners != null ? winners.start(w) : codes(w);
-            FloatBuffer source = NdArrays.buffer(c(input));
-            FloatBuffer target = NdArrays.buffer(out);
             int inPlane = w.inH * w.inW;
             int outPlane = w.outH * w.outW;
-            int group = w.planesPerChunk();
-            float[] in = Scratch.INPUT.get((long) group * inPlane);
-            float[] o = Scratch.OUTPUT.get((long) group * outPlane);
-            for (int p0 = 0; p0 < w.planes(); p0 += group) {
-                int count = Math.min(group, w.planes() - p0);
-                source.get(in, 0, count * inPlane);
+            w.inChunks(c(input), inPlane, Scratch.INPUT, out, outPlane, Scratch.OUTPUT, (in, o, first, count) -> {
                 for (int p = 0; p < count; p++) {
-                    w.maxOfTiles(in, p * inPlane, o, p * outPlane, codes, (p0 + p) * outPlane);
+                    w.maxOfTiles(in, p * inPlane, o, p * outPlane, codes, (first + p) * outPlane);
                 }
-                target.put(o, 0, count * outPlane);
-            }
+            });
             if (winners != null) winners.complete(input, w);
             return out;
         }
@@ -184,23 +176,16 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
     private static INDArray backward(Window w, byte[] codes, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray epsAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 w.batch, w.channels, w.inH, w.inW);
-        FloatBuffer source = NdArrays.buffer(c(epsilon));
-        FloatBuffer target = NdArrays.buffer(epsAtInput);
         int inPlane = w.inH * w.inW;
         int outPlane = w.outH * w.outW;
-        int group = w.planesPerChunk();
-        float[] eps = Scratch.EPSILON.get((long) group * outPlane);
-        float[] grad = Scratch.GRADIENT.get((long) group * inPlane);
         boolean covered = w.tilesCoverTheImage(); // tiles write every pixel they cover; the rest starts at zero
-        for (int p0 = 0; p0 < w.planes(); p0 += group) {
-            int count = Math.min(group, w.planes() - p0);
-            source.get(eps, 0, count * outPlane);
-            if (!covered) Arrays.fill(grad, 0, count * inPlane, 0f);
-            for (int p = 0; p < count; p++) {
-                w.backpropTiles(codes, (p0 + p) * outPlane, eps, p * outPlane, grad, p * inPlane);
-            }
-            target.put(grad, 0, count * inPlane);
-        }
+        w.inChunks(c(epsilon), outPlane, Scratch.EPSILON, epsAtInput, inPlane, Scratch.GRADIENT,
+                (eps, grad, first, count) -> {
+                    if (!covered) Arrays.fill(grad, 0, count * inPlane, 0f);
+                    for (int p = 0; p < count; p++) {
+                        w.backpropTiles(codes, (first + p) * outPlane, eps, p * outPlane, grad, p * inPlane);
+                    }
+                });
         SERVED.incrementAndGet();
         return epsAtInput;
     }
@@ -259,6 +244,12 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         return values;
     }
 
+    /** One chunk of {@link Window#inChunks}: planes {@code first} to {@code first + count - 1}, on heap copies. */
+    @FunctionalInterface
+    interface ChunkPass {
+        void run(float[] from, float[] to, int first, int count);
+    }
+
     /** Per-thread float arrays that grow to the largest size asked for: training runs the same shapes every step. */
     private enum Scratch {
         INPUT, EPSILON, GRADIENT, OUTPUT;
@@ -282,6 +273,26 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         /** How many windows: the output's length. */
         int windows() {
             return batch * channels * outH * outW;
+        }
+
+        /**
+         * Runs {@code pass} over the planes {@link #planesPerChunk} at a time: each chunk's planes of {@code from}
+         * ({@code fromPlane} values each) copied to a heap array, and what {@code pass} writes to another
+         * ({@code toPlane} values a plane) copied to the same planes of {@code to}.
+         */
+        void inChunks(INDArray from, int fromPlane, Scratch fromScratch, INDArray to, int toPlane, Scratch toScratch,
+                      ChunkPass pass) {
+            FloatBuffer source = NdArrays.buffer(from);
+            FloatBuffer target = NdArrays.buffer(to);
+            int group = planesPerChunk();
+            float[] in = fromScratch.get((long) group * fromPlane);
+            float[] out = toScratch.get((long) group * toPlane);
+            for (int first = 0; first < planes(); first += group) {
+                int count = Math.min(group, planes() - first);
+                source.get(in, 0, count * fromPlane);
+                pass.run(in, out, first, count);
+                target.put(out, 0, count * toPlane);
+            }
         }
 
         /** How many (example, channel) planes. */
@@ -339,8 +350,8 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
 
         /**
          * The gradient of one plane of tiled 2x2 windows from their recorded winners (see
-         * {@link #maxOfTiles(float[], int, float[], int, byte[], int)}): each window's gradient to that tap, zero to the
-         * other three.
+         * {@link #maxOfTiles(float[], int, float[], int, byte[], int)}): each window's gradient to that tap, zero to
+         * the other three.
          */
         void backpropTiles(byte[] codes, int codeAt, float[] eps, int e, float[] grad, int base) {
             for (int oy = 0; oy < outH; oy++) {
