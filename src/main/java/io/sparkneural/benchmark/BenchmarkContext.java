@@ -72,7 +72,12 @@ final class BenchmarkContext {
 
   /** Achieved training FLOP/s of a run as a fraction of the sgemm peak; NaN without the peak. */
   double fractionOfPeak(TrainingRun run, String layers) {
-    return achievedFlopsPerSecond(run, layers) / peakFlopsPerSecond;
+    return fractionOfPeak(run.samplesPerSecond(), layers);
+  }
+
+  /** The same for a network trained at {@code samplesPerSecond}. */
+  double fractionOfPeak(double samplesPerSecond, String layers) {
+    return SeedNetworks.cost(layers).trainingFlops() * samplesPerSecond / peakFlopsPerSecond;
   }
 
   /** Training FLOP/s a run achieved, counted from the layer shapes. */

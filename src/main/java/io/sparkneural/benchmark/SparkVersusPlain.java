@@ -191,10 +191,9 @@ final class SparkVersusPlain {
 
   private static List<String> speedRow(BenchmarkContext ctx, String contender, List<Double> speeds) {
     double median = Summary.median(speeds);
-    double flops = SeedNetworks.cost(SeedNetworks.CNN).trainingFlops() * median;
     return Report.row(contender, Integer.toString(speeds.size()), Report.count(median),
         Report.count(java.util.Collections.min(speeds)), Report.count(java.util.Collections.max(speeds)),
-        ctx.peakFlopsPerSecond > 0 ? Report.percent(flops / ctx.peakFlopsPerSecond) : "-");
+        ctx.peakFlopsPerSecond > 0 ? Report.percent(ctx.fractionOfPeak(median, SeedNetworks.CNN)) : "-");
   }
 
   /** spark-neural's final test accuracy on the CNN at a learning rate and seed. */

@@ -150,8 +150,7 @@ final class Summary {
           100 * ctx.fractionOfPeak(ctx.sparkCnn, SeedNetworks.CNN), 25, true, "%", "- (peak not measured)"));
       if (ctx.sparkCnnSpeeds.size() > 1 && ctx.peakFlopsPerSecond > 0) {
         rows.add(target("CNN: the same at the median samples/s over " + ctx.sparkCnnSpeeds.size() + " runs (section "
-            + "4b)", 100 * SeedNetworks.cost(SeedNetworks.CNN).trainingFlops() * median(ctx.sparkCnnSpeeds)
-            / ctx.peakFlopsPerSecond, 25, true, "%", "-"));
+            + "4b)", 100 * ctx.fractionOfPeak(median(ctx.sparkCnnSpeeds), SeedNetworks.CNN), 25, true, "%", "-"));
       }
     }
     if (rows.isEmpty()) {
