@@ -47,8 +47,8 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
     private MaxPooling() {}
 
     /**
-     * Puts a {@link MaxPoolingLayer}, with this helper, in place of every max pooling layer of {@code net} it can serve;
-     * returns how many layers it serves.
+     * Puts a {@link MaxPoolingLayer}, with this helper, in place of every max pooling layer of {@code net} it can
+     * serve; returns how many layers it serves.
      */
     public static int install(MultiLayerNetwork net) {
         Layer[] layers = net.getLayers(); // DL4J's own array: the network runs whatever it holds
@@ -316,9 +316,9 @@ public final class MaxPooling extends LayerHelpers.CpuHelper implements Subsampl
         }
 
         /**
-         * Each tiled 2x2 window's largest value, for one plane starting at {@code base}, into {@code out} at {@code
-         * at}, and its winning tap into {@code codes} at {@code at}: the window's first largest in row-major order,
-         * where DL4J sends the gradient. The comparisons are sign bits of differences, so the loop has no branch
+         * Each tiled 2x2 window's largest value, for one plane starting at {@code base}, into {@code out} at
+         * {@code at}, and its winning tap into {@code codes} at {@code codeAt}: the window's first largest in row-major
+         * order, where DL4J sends the gradient. The comparisons are sign bits of differences, so the loop has no branch
          * whatever the JIT's profile: {@code x - y} is negative exactly where {@code y > x}, and +0 for a tie, which
          * stays with the earlier tap. (For two infinities of one sign or two zeros of opposite signs, equal values, the
          * later tap may win.) Why: a comparison the JIT compiles to a branch costs 24 ns a window on random data, which
