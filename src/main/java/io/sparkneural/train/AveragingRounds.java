@@ -70,6 +70,7 @@ final class AveragingRounds implements EpochEngine {
     private final Broadcast<String> configuration;
     private final RoundProgress progress;
     private final RoundExchange exchange;
+    private final BarrierJobs barrierJobs;
 
     AveragingRounds(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<MinibatchArrays> minibatches,
                     TrainingSettings settings, int workers, List<TrainingHook> hooks) {
@@ -119,6 +120,7 @@ final class AveragingRounds implements EpochEngine {
         String driverHost = sc.getConf().get("spark.driver.host", "127.0.0.1");
         this.progress = new RoundProgress(driverHost);
         this.exchange = new RoundExchange(driverHost);
+        this.barrierJobs = new BarrierJobs(sc.sc());
     }
 
     /**
@@ -191,9 +193,9 @@ final class AveragingRounds implements EpochEngine {
                 : Math.max(1, sc.getConf().getInt("spark.stage.maxConsecutiveAttempts", 4));
         for (int attempt = 1; ; attempt++) {
             try {
-                return new JavaRDD<>(shards.rdd().barrier().mapPartitions(new Barrier(worker), false,
-                        ClassTag$.MODULE$.apply(RoundState.class)), ClassTag$.MODULE$.apply(RoundState.class))
-                        .collect().get(0);
+                return barrierJobs.run(() -> new JavaRDD<>(shards.rdd().barrier().mapPartitions(new Barrier(worker),
+                        false, ClassTag$.MODULE$.apply(RoundState.class)), ClassTag$.MODULE$.apply(RoundState.class))
+                        .collect().get(0));
             } catch (Exception e) { // Scala's SparkException, undeclared
                 if (!(e instanceof org.apache.spark.SparkException) || attempt >= attempts) throw e;
                 LOG.warn("epoch {}: the training job failed ({}); running the epoch again from its starting state, "
@@ -209,6 +211,7 @@ final class AveragingRounds implements EpochEngine {
         configuration.destroy();
         progress.close();
         exchange.close();
+        barrierJobs.close();
         NetworkMemory.release(net);
     }
 
