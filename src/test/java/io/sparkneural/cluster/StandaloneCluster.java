@@ -136,6 +136,46 @@ final class StandaloneCluster implements AutoCloseable {
                 .filter(ProcessHandle::isAlive).toList();
     }
 
+    /**
+     * What a stuck run leaves to look at, for a failure message: every executor's log tail and the stacks of the
+     * task threads of the given JVMs (the driver's and the executors'), where a wait that never ends shows.
+     */
+    String stuckReport(List<ProcessHandle> jvms) {
+        StringBuilder report = new StringBuilder();
+        for (int w = 0; w < workers.size(); w++) {
+            try {
+                for (Path stderr : executorLogs(w)) {
+                    report.append("\n--- ").append(home.relativize(stderr)).append('\n').append(tail(stderr));
+                }
+            } catch (IOException e) {
+                report.append("\n--- worker ").append(w + 1).append(": ").append(e);
+            }
+        }
+        for (ProcessHandle jvm : jvms) report.append("\n--- threads of pid ").append(jvm.pid()).append('\n')
+                .append(taskThreads(jvm.pid()));
+        return report.toString();
+    }
+
+    /** The stacks of a JVM's Spark task, DAG and training threads, as jcmd prints them. */
+    static String taskThreads(long pid) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(pid), "Thread.print").redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            StringBuilder kept = new StringBuilder();
+            for (String thread : dump.split("\n\n")) {
+                if (thread.contains("Executor task launch") || thread.contains("dag-scheduler")
+                        || thread.contains("\"main\"") || thread.contains("spark-neural")) {
+                    kept.append(thread).append("\n\n");
+                }
+            }
+            return kept.length() == 0 ? dump : kept.toString();
+        } catch (IOException | InterruptedException e) {
+            return "no thread dump: " + e;
+        }
+    }
+
     /** Executor logs (stderr) a worker has kept for its executors, over all applications. */
     List<Path> executorLogs(int worker) throws IOException {
         try (Stream<Path> files = Files.walk(workDirs.get(worker))) {

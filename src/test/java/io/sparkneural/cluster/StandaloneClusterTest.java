@@ -179,11 +179,16 @@ class StandaloneClusterTest {
      * driver is stopped first, since a driver left running holds the cluster's cores and the next test gets none.
      */
     private static void stuck(Process driver, String what, Path log) {
+        List<ProcessHandle> jvms = new ArrayList<>(List.of(driver.toHandle()));
+        for (int w = 0; w < 2; w++) jvms.addAll(cluster.executorsOf(w));
+        String report = cluster.stuckReport(jvms);
         driver.descendants().forEach(ProcessHandle::destroyForcibly);
         driver.destroyForcibly();
+        // the whole report on the test's output too: a failure message may be cut where the summary prints it
+        System.out.println("--- stuck: " + what + report);
         fail(what + ":\n" + StandaloneCluster.tail(log) + "\n--- master.log\n" + StandaloneCluster.tail(home.resolve("master.log"))
                 + "\n--- worker-1.log\n" + StandaloneCluster.tail(home.resolve("worker-1.log"))
-                + "\n--- worker-2.log\n" + StandaloneCluster.tail(home.resolve("worker-2.log")));
+                + "\n--- worker-2.log\n" + StandaloneCluster.tail(home.resolve("worker-2.log")) + report);
     }
 
     private static String read(Path log) {
