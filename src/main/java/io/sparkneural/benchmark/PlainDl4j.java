@@ -10,16 +10,19 @@ import io.sparkneural.network.Task;
 import io.sparkneural.network.TrainingNetwork;
 import io.sparkneural.spec.NetworkSpec;
 import io.sparkneural.spec.OptimizerSpec;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -85,7 +88,7 @@ final class PlainDl4j {
       for (int epoch = 1; epoch <= epochs; epoch++) {
         long start = System.nanoTime();
         shuffle(order, random);
-        net.fit(new ExistingDataSetIterator(minibatches(train, order, batchSize)));
+        net.fit(new Minibatches(train, order, batchSize));
         seconds += (System.nanoTime() - start) / 1e9;
         curve.add(new TrainingRun.Point(epoch, seconds, accuracy(net, test)));
       }
@@ -106,24 +109,107 @@ final class PlainDl4j {
     }
   }
 
-  /** Minibatches of the rows in the given order: features [n, width], one-hot labels [n, 10]. */
-  static List<DataSet> minibatches(MnistData.Arrays2d data, int[] order, int batchSize) {
-    List<DataSet> batches = new ArrayList<>(order.length / batchSize + 1);
-    int width = data.width();
-    for (int start = 0; start < order.length; start += batchSize) {
+  /**
+   * An epoch's minibatches of the rows in the given order, features [n, width] and one-hot labels [n, 10], each cut
+   * when DL4J asks for it into the same two arrays.
+   *
+   * <p>Why not the epoch's minibatches as a list of new arrays, as before: at batch 128 that is 188 MB of new native
+   * memory an epoch, and fresh memory is slow here. A 2 s profile (perf, DWARF stacks) of section 1b's plain run
+   * found 76% of its thread in page faults under ND4J's allocation of those arrays, and that run's samples/s moved
+   * between 42k and 189k from run to run. spark-neural's workers cut their minibatches into reused arrays too
+   * (RowChunk.Reuse). Not asynchronous: DL4J fits a minibatch before it asks for the next, so the arrays are free
+   * to refill.
+   */
+  static final class Minibatches implements DataSetIterator {
+    private final MnistData.Arrays2d data;
+    private final int[] order;
+    private final int batchSize;
+    private final float[] zeros;
+    private INDArray features;
+    private INDArray labels;
+    private int start;
+
+    Minibatches(MnistData.Arrays2d data, int[] order, int batchSize) {
+      this.data = data;
+      this.order = order;
+      this.batchSize = batchSize;
+      this.zeros = new float[batchSize * 10];
+    }
+
+    @Override
+    public boolean hasNext() {
+      return start < order.length;
+    }
+
+    @Override
+    public DataSet next() {
       int n = Math.min(batchSize, order.length - start);
-      float[] x = new float[n * width];
-      float[] y = new float[n * 10];
+      int width = data.width();
+      if (features == null || features.size(0) != n || !NdArrays.inPlace(features)) {
+        features = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, width}, 'c');
+        labels = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, 10}, 'c');
+      }
+      FloatBuffer x = NdArrays.buffer(features);
+      FloatBuffer y = NdArrays.buffer(labels);
+      y.put(0, zeros, 0, n * 10);
       for (int i = 0; i < n; i++) {
         int row = order[start + i];
-        System.arraycopy(data.features(), row * width, x, i * width, width);
-        y[i * 10 + data.labels()[row]] = 1f;
+        x.put(i * width, data.features(), row * width, width);
+        y.put(i * 10 + data.labels()[row], 1f);
       }
-      // the same one-copy array creation the Spark path uses: createFromArray's element-by-element copy took 19%
-      // of this baseline's samples under JFR, which would flatter the Spark path
-      batches.add(new DataSet(NdArrays.floats(x, n, width), NdArrays.floats(y, n, 10)));
+      start += n;
+      return new DataSet(features, labels);
     }
-    return batches;
+
+    @Override
+    public DataSet next(int num) {
+      throw new UnsupportedOperationException("minibatches are cut at the size given");
+    }
+
+    @Override
+    public int inputColumns() {
+      return data.width();
+    }
+
+    @Override
+    public int totalOutcomes() {
+      return 10;
+    }
+
+    @Override
+    public boolean resetSupported() {
+      return false;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+      return false; // the arrays are refilled by the next call
+    }
+
+    @Override
+    public void reset() {
+      throw new UnsupportedOperationException("one pass per epoch: a new iterator for the next");
+    }
+
+    @Override
+    public int batch() {
+      return batchSize;
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+      throw new UnsupportedOperationException("no preprocessing in the baseline");
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+      return null;
+    }
+
+    @Override
+    public List<String> getLabels() {
+      return null;
+    }
   }
 
   /** Test accuracy: the share of rows whose most probable class is the label. */
