@@ -193,9 +193,9 @@ final class AveragingRounds implements EpochEngine {
                 : Math.max(1, sc.getConf().getInt("spark.stage.maxConsecutiveAttempts", 4));
         for (int attempt = 1; ; attempt++) {
             try {
-                return barrierJobs.run(() -> new JavaRDD<>(shards.rdd().barrier().mapPartitions(new Barrier(worker),
-                        false, ClassTag$.MODULE$.apply(RoundState.class)), ClassTag$.MODULE$.apply(RoundState.class))
-                        .collect().get(0));
+                return barrierJobs.collect(new JavaRDD<>(shards.rdd().barrier().mapPartitions(new Barrier(worker),
+                        false, ClassTag$.MODULE$.apply(RoundState.class)), ClassTag$.MODULE$.apply(RoundState.class)))
+                        .get(0);
             } catch (Exception e) { // Scala's SparkException, undeclared
                 if (!(e instanceof org.apache.spark.SparkException) || attempt >= attempts) throw e;
                 LOG.warn("epoch {}: the training job failed ({}); running the epoch again from its starting state, "
@@ -207,11 +207,11 @@ final class AveragingRounds implements EpochEngine {
 
     @Override
     public void close() {
+        barrierJobs.close();
         shards.unpersist(false);
         configuration.destroy();
         progress.close();
         exchange.close();
-        barrierJobs.close();
         NetworkMemory.release(net);
     }
 

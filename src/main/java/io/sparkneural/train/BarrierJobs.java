@@ -1,22 +1,22 @@
 package io.sparkneural.train;
 
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.concurrent.ExecutionException;
 
 /**
- * Runs barrier jobs so that a failed one leaves none of its tasks running.
+ * Runs barrier jobs, one at a time, so that a failed one leaves none of its tasks running.
  *
  * <p>Why: Spark 3.5 kills the other tasks of a failed barrier stage when a task fails in the ordinary way, but not
  * when its failure is a fetch failure, as when the executor that held a shuffle's output is lost. Then the
@@ -26,54 +26,81 @@ import java.util.function.Supplier;
  * epoch's next attempt waits for slots forever. Seen on a standalone cluster: an executor killed as an epoch's
  * stage started; the worker launched on its replacement found the shard's shuffle output gone.
  *
- * <p>Each job runs with a tag in a local property. A listener keeps the tagged jobs' running task ids; when a job
- * fails, the tasks still running are killed once the listener has seen the job's end, by which time it has seen
- * every start of the job's tasks.
+ * <p>The job runs with a tag in a local property, so the listener knows its start among other jobs' events. The
+ * listener keeps the running task ids of the job's result stage (its barrier stage; a shuffle map stage before it
+ * may be shared with other jobs). When the job fails, the tasks still running are killed once the listener has
+ * seen the job's end: the scheduler posts every task start of a job before its end.
  */
 final class BarrierJobs extends SparkListener implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BarrierJobs.class);
     static final String PROPERTY = "io.sparkneural.barrierJob";
-    /** How long a failed job's end may take to reach the listener bus. */
+    /** How long a failed job's end may take to reach the listener. */
     private static final long END_WAIT_MS = 10_000;
 
     private final SparkContext sc;
     private final String prefix = UUID.randomUUID() + "-";
     private int next;
-    private final Map<Integer, String> stageTags = new HashMap<>();
-    private final Map<Integer, String> jobTags = new HashMap<>();
-    private final Map<Long, String> running = new HashMap<>();
-    private final Set<String> ended = new HashSet<>();
+    // the job being run: its tag, and what the listener has seen of it
+    private String current;
+    private int job = -1;
+    private int resultStage = -1;
+    private final Set<Long> running = new HashSet<>();
+    private boolean ended;
 
     BarrierJobs(SparkContext sc) {
         this.sc = sc;
         sc.addSparkListener(this);
     }
 
-    /** Runs {@code job}, which submits one Spark job on this thread; when it throws, kills what it left running. */
-    <T> T run(Supplier<T> job) {
+    /**
+     * {@code rdd.collect()}, and when its job fails, kills the job's tasks still running and throws what
+     * {@code collect()} would have (Scala's SparkException, undeclared).
+     */
+    <T> List<T> collect(JavaRDD<T> rdd) {
         String tag;
         synchronized (this) {
             tag = prefix + next++;
+            current = tag;
+            job = -1;
+            resultStage = -1;
+            running.clear();
+            ended = false;
         }
         String before = sc.getLocalProperty(PROPERTY);
         sc.setLocalProperty(PROPERTY, tag);
         try {
-            return job.get();
-        } catch (Exception e) { // Scala's SparkException, undeclared: the precise rethrow below compiles
-            int killed = killLeftovers(tag);
-            if (killed > 0) LOG.info("killed {} task(s) of the failed barrier job that were still running", killed);
-            throw e;
+            // a job that cannot be submitted throws here, before there is anything to kill
+            JavaFutureAction<List<T>> future = rdd.collectAsync();
+            try {
+                return future.get();
+            } catch (ExecutionException e) {
+                int killed = killLeftovers();
+                if (killed > 0) LOG.info("killed {} task(s) of the failed barrier job that were still running", killed);
+                throw BarrierJobs.<RuntimeException>sneaky(e.getCause());
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the barrier job ran", e);
+            }
         } finally {
             sc.setLocalProperty(PROPERTY, before);
-            forget(tag);
+            synchronized (this) {
+                current = null;
+                running.clear();
+            }
         }
     }
 
-    private int killLeftovers(String tag) {
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable e) throws E {
+        throw (E) e;
+    }
+
+    private int killLeftovers() {
         List<Long> tasks;
         synchronized (this) {
             long end = System.nanoTime() + END_WAIT_MS * 1_000_000;
-            while (!ended.contains(tag) && System.nanoTime() < end) {
+            while (!ended && System.nanoTime() < end) {
                 try {
                     wait(100);
                 } catch (InterruptedException e) {
@@ -81,7 +108,7 @@ final class BarrierJobs extends SparkListener implements AutoCloseable {
                     break;
                 }
             }
-            tasks = running.entrySet().stream().filter(t -> t.getValue().equals(tag)).map(Map.Entry::getKey).toList();
+            tasks = List.copyOf(running);
         }
         int killed = 0;
         for (long task : tasks) {
@@ -92,27 +119,19 @@ final class BarrierJobs extends SparkListener implements AutoCloseable {
         return killed;
     }
 
-    private synchronized void forget(String tag) {
-        ended.remove(tag);
-        stageTags.values().removeIf(tag::equals);
-        jobTags.values().removeIf(tag::equals);
-        // a killed task's end comes later and finds no entry; one that never ends is not ours to track any more
-        running.values().removeIf(tag::equals);
-    }
-
     @Override
     public synchronized void onJobStart(SparkListenerJobStart start) {
         String tag = start.properties() == null ? null : start.properties().getProperty(PROPERTY);
-        if (tag == null || !tag.startsWith(prefix)) return;
-        jobTags.put(start.jobId(), tag);
+        if (tag == null || !tag.equals(current)) return;
+        job = start.jobId();
+        // the result stage is created after its parents, so it has the job's highest stage id
         scala.collection.Iterator<Object> stages = start.stageIds().iterator();
-        while (stages.hasNext()) stageTags.put((Integer) stages.next(), tag);
+        while (stages.hasNext()) resultStage = Math.max(resultStage, (Integer) stages.next());
     }
 
     @Override
     public synchronized void onTaskStart(SparkListenerTaskStart start) {
-        String tag = stageTags.get(start.stageId());
-        if (tag != null) running.put(start.taskInfo().taskId(), tag);
+        if (current != null && start.stageId() == resultStage) running.add(start.taskInfo().taskId());
     }
 
     @Override
@@ -122,9 +141,8 @@ final class BarrierJobs extends SparkListener implements AutoCloseable {
 
     @Override
     public synchronized void onJobEnd(SparkListenerJobEnd end) {
-        String tag = jobTags.get(end.jobId());
-        if (tag != null) {
-            ended.add(tag);
+        if (current != null && end.jobId() == job) {
+            ended = true;
             notifyAll();
         }
     }

@@ -6,6 +6,7 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,15 +19,12 @@ import scala.runtime.AbstractFunction1;
 
 import java.io.Serializable;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class BarrierJobsTest extends SparkTestBase {
-    /** Counted down, in this JVM's local mode, when partition 1's task leaves its barrier wait. */
-    private static volatile CountDownLatch waiterEnded;
-
     /** Two partitions behind a shuffle, so that a task can report that shuffle's output lost. */
     private static JavaPairRDD<Integer, Integer> shuffled(JavaSparkContext sc) {
         return sc.parallelize(List.of(1, 2, 3, 4), 2).mapToPair(i -> new Tuple2<>(i, i))
@@ -53,11 +51,7 @@ class BarrierJobsTest extends SparkTestBase {
                 throw BarrierJobsTest.<RuntimeException>sneaky(new MetadataFetchFailedException(shuffleId, 0,
                         "test: the output of map 0 went with its executor"));
             }
-            try {
-                context.barrier();
-            } finally {
-                waiterEnded.countDown();
-            }
+            context.barrier();
             return JavaConverters.asScalaIterator(List.of(1).iterator());
         }
     }
@@ -77,29 +71,41 @@ class BarrierJobsTest extends SparkTestBase {
         throw (E) e;
     }
 
-    private static List<Integer> collect(JavaPairRDD<Integer, Integer> rdd,
-                                         AbstractFunction1<scala.collection.Iterator<Tuple2<Integer, Integer>>,
-                                                 scala.collection.Iterator<Integer>> f) {
+    private static JavaRDD<Integer> barrier(JavaPairRDD<Integer, Integer> rdd,
+                                            AbstractFunction1<scala.collection.Iterator<Tuple2<Integer, Integer>>,
+                                                    scala.collection.Iterator<Integer>> f) {
         return new JavaRDD<>(rdd.rdd().barrier().mapPartitions(f, false, ClassTag$.MODULE$.apply(Integer.class)),
-                ClassTag$.MODULE$.apply(Integer.class)).collect();
+                ClassTag$.MODULE$.apply(Integer.class));
+    }
+
+    /**
+     * A two-task barrier job runs: both of local[2]'s slots are free, so no task of the failed job still waits at
+     * its barrier (one that did would hold a slot for good, and this job would wait for it).
+     */
+    private static void bothSlotsAreFree(JavaPairRDD<Integer, Integer> rdd) throws Exception {
+        JavaFutureAction<List<Integer>> next = barrier(rdd, new AllMeet()).collectAsync();
+        try {
+            assertEquals(List.of(2, 2), next.get(30, TimeUnit.SECONDS));
+        } catch (TimeoutException e) {
+            next.cancel(true);
+            fail("a task of the failed job still holds a slot: the next barrier job got none in 30 s");
+        }
     }
 
     @Test
-    void aFetchFailureLeavesNoTaskWaitingAtTheBarrierAndTheNextJobGetsItsSlots() throws Exception {
+    void aFetchFailureLeavesNoTaskWaitingAtTheBarrier() throws Exception {
         SparkContext sc = spark.sparkContext();
         JavaPairRDD<Integer, Integer> rdd = shuffled(JavaSparkContext.fromSparkContext(sc));
         int shuffleId = ((ShuffleDependency<?, ?, ?>) rdd.rdd().dependencies().head()).shuffleId();
-        waiterEnded = new CountDownLatch(1);
         try (BarrierJobs jobs = new BarrierJobs(sc)) {
             SparkException failed = assertThrows(SparkException.class,
-                    () -> jobs.run(() -> collect(rdd, new OneFails(shuffleId))));
+                    () -> jobs.collect(barrier(rdd, new OneFails(shuffleId))));
             assertTrue(failed.getMessage().contains("Could not recover from a failed barrier ResultStage"),
                     failed.getMessage());
-            // Spark itself leaves partition 1's task waiting here: its stage was marked finished before the abort
-            assertTrue(waiterEnded.await(20, TimeUnit.SECONDS), "partition 1's task still waits at the barrier");
             assertNull(sc.getLocalProperty(BarrierJobs.PROPERTY), "the job's tag stays on the thread");
-            // both of local[2]'s slots are free again: a barrier job of two tasks runs
-            assertEquals(List.of(2, 2), jobs.run(() -> collect(rdd, new AllMeet())));
+            // Spark itself leaves partition 1's task waiting: its stage was marked finished before the abort
+            bothSlotsAreFree(rdd);
+            assertEquals(List.of(2, 2), jobs.collect(barrier(rdd, new AllMeet())));
         }
     }
 
@@ -107,13 +113,11 @@ class BarrierJobsTest extends SparkTestBase {
     void anOrdinaryFailureIsRethrownAsItCame() throws Exception {
         SparkContext sc = spark.sparkContext();
         JavaPairRDD<Integer, Integer> rdd = shuffled(JavaSparkContext.fromSparkContext(sc));
-        waiterEnded = new CountDownLatch(1);
         try (BarrierJobs jobs = new BarrierJobs(sc)) {
             SparkException failed = assertThrows(SparkException.class,
-                    () -> jobs.run(() -> collect(rdd, new OneFails(-1))));
+                    () -> jobs.collect(barrier(rdd, new OneFails(-1))));
             assertTrue(failed.getMessage().contains("an ordinary failure"), failed.getMessage());
-            assertTrue(waiterEnded.await(20, TimeUnit.SECONDS), "partition 1's task still waits at the barrier");
-            assertEquals(List.of(2, 2), jobs.run(() -> collect(rdd, new AllMeet())));
+            bothSlotsAreFree(rdd);
         }
     }
 }
