@@ -159,10 +159,13 @@ final class StandaloneCluster implements AutoCloseable {
     /** The stacks of a JVM's Spark task, DAG and training threads, as jcmd prints them. */
     static String taskThreads(long pid) {
         try {
+            // to a file, so that a jcmd stuck on a wedged JVM is given up after its time instead of blocking a read
+            Path out = Files.createTempFile("threads-" + pid, ".txt");
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    String.valueOf(pid), "Thread.print").redirectErrorStream(true).start();
-            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                    String.valueOf(pid), "Thread.print").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) jcmd.destroyForcibly();
+            String dump = Files.readString(out);
+            Files.deleteIfExists(out);
             StringBuilder kept = new StringBuilder();
             for (String thread : dump.split("\n\n")) {
                 if (thread.contains("Executor task launch") || thread.contains("dag-scheduler")

@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class StandaloneClusterTest {
     private static final int EPOCHS = 6;
+    private static final int TRAIN_ROWS = 24_000;
     private static Path home;
     private static StandaloneCluster cluster;
     private static Path appJar;
@@ -50,7 +51,10 @@ class StandaloneClusterTest {
         home = Files.createTempDirectory("spark-neural-cluster");
         cluster = new StandaloneCluster(home, 2, 1, "4g");
         appJar = StandaloneCluster.applicationJar(home);
-        trainCsv = blobs(home.resolve("train.csv"), 2000, 1);
+        // enough rows for epochs of 0.6-0.8 s: the executor kill, 100 ms after an epoch's tasks start, must land
+        // inside that epoch's stage (with 2,000 rows an epoch took 0.2 s, the kill came 300 ms after the start, and
+        // under load it once fell between two epochs, failing none)
+        trainCsv = blobs(home.resolve("train.csv"), TRAIN_ROWS, 1);
         testCsv = blobs(home.resolve("test.csv"), 500, 2);
     }
 
@@ -220,7 +224,7 @@ class StandaloneClusterTest {
             return id[0] != null && text.contains("Starting task 0.0 in stage " + id[0] + ".0")
                     && text.contains("Starting task 1.0 in stage " + id[0] + ".0");
         }, "the training stage of epoch 3");
-        Thread.sleep(300);
+        Thread.sleep(100);
         List<ProcessHandle> executors = cluster.executorsOf(0);
         assertFalse(executors.isEmpty(), "worker 1 runs no executor");
         executors.forEach(ProcessHandle::destroyForcibly);
@@ -230,7 +234,7 @@ class StandaloneClusterTest {
         assertTrue(output.contains("running the epoch again from its starting state"), output);
         JsonNode metrics = metrics("executor-kill");
         assertEquals(EPOCHS, metrics.get("epochs_run").asInt());
-        assertEquals(2000, metrics.get("train_rows").asLong());
+        assertEquals(TRAIN_ROWS, metrics.get("train_rows").asLong());
         assertEquals(500, metrics.get("test").get("rows").asLong());
         // an epoch whose stage failed reruns from the epoch's starting state: the same parameters as without the kill,
         // which are those of the local run
