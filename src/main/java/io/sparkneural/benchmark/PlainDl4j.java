@@ -13,6 +13,7 @@ import io.sparkneural.spec.OptimizerSpec;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -71,7 +72,8 @@ final class PlainDl4j {
         LayerHelpers.install(net); // as the estimators do, so the ratio measures Spark's part alone
       }
       // the estimators' memory cap, after every minibatch as their workers check it: with JavaCPP's own check off,
-      // nothing else frees the minibatches this loop drops while the heap is quiet (a full run grew to 11.7 GB)
+      // nothing else frees the native arrays training drops while the heap is quiet (a full run grew to 11.7 GB
+      // when this loop still cut new minibatch arrays every epoch)
       net.addListeners(new BaseTrainingListener() {
         @Override
         public void iterationDone(Model model, int iteration, int epoch) {
@@ -113,8 +115,8 @@ final class PlainDl4j {
    * An epoch's minibatches of the rows in the given order, features [n, width] and one-hot labels [n, 10], each cut
    * when DL4J asks for it into the same two arrays.
    *
-   * <p>Why not the epoch's minibatches as a list of new arrays, as before: at batch 128 that is 188 MB of new native
-   * memory an epoch, and fresh memory is slow here. A 2 s profile (perf, DWARF stacks) of section 1b's plain run
+   * <p>Why not the epoch's minibatches as a list of new arrays, as before: that is 188 MB of new native memory an
+   * epoch, and fresh memory is slow here. A 2 s profile (perf, DWARF stacks) of section 1b's plain run
    * found 76% of its thread in page faults under ND4J's allocation of those arrays, and that run's samples/s moved
    * between 42k and 189k from run to run. spark-neural's workers cut their minibatches into reused arrays too
    * (RowChunk.Reuse). Not asynchronous: DL4J fits a minibatch before it asks for the next, so the arrays are free
@@ -127,6 +129,7 @@ final class PlainDl4j {
     private final float[] zeros;
     private INDArray features;
     private INDArray labels;
+    private boolean inPlace;
     private int start;
 
     Minibatches(MnistData.Arrays2d data, int[] order, int batchSize) {
@@ -143,14 +146,18 @@ final class PlainDl4j {
 
     @Override
     public DataSet next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("the epoch's " + order.length + " rows are all cut");
+      }
       int n = Math.min(batchSize, order.length - start);
       int width = data.width();
-      if (features == null || features.size(0) != n || !NdArrays.inPlace(features)) {
+      if (features == null || features.size(0) != n) {
         features = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, width}, 'c');
         labels = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, 10}, 'c');
+        inPlace = NdArrays.inPlace(features) && NdArrays.inPlace(labels);
       }
-      FloatBuffer x = NdArrays.buffer(features);
-      FloatBuffer y = NdArrays.buffer(labels);
+      FloatBuffer x = inPlace ? NdArrays.buffer(features) : FloatBuffer.allocate(n * width);
+      FloatBuffer y = inPlace ? NdArrays.buffer(labels) : FloatBuffer.allocate(n * 10);
       y.put(0, zeros, 0, n * 10);
       for (int i = 0; i < n; i++) {
         int row = order[start + i];
@@ -158,6 +165,10 @@ final class PlainDl4j {
         y.put(i * 10 + data.labels()[row], 1f);
       }
       start += n;
+      if (!inPlace) {
+        // off the CPU backend the arrays are not host memory to write into: new ones, as RowChunk.Reuse makes
+        return new DataSet(NdArrays.floats(x.array(), n, width), NdArrays.floats(y.array(), n, 10));
+      }
       return new DataSet(features, labels);
     }
 
