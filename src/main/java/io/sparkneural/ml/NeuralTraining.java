@@ -278,9 +278,21 @@ final class NeuralTraining {
     }
 
     /** Enough of the data to tell another data set from this one: a resume must not continue on other data. */
-    private static String dataSignature(DataChecks.Summary facts, long validationRows) {
+    static String dataSignature(DataChecks.Summary facts, long validationRows) {
+        double[] means = facts.featureMeans();
+        double[] stds = facts.featureStds();
         double sum = 0;
-        for (double m : facts.featureMeans()) sum += m;
+        double scale = 0;
+        for (int j = 0; j < means.length; j++) {
+            sum += means[j];
+            scale += Math.abs(means[j]) + (j < stds.length ? stds[j] : 0);
+        }
+        // The means are summed over partitions in no fixed order, so their last bits vary from run to run. For
+        // centered features (StandardScaler withMean) those bits are all there is: -1.21395e-15 in one run and
+        // -1.20803e-15 in the next, and a rerun refused its own checkpoint. Below a billionth of the features'
+        // scale the sum is taken as 0 (+ 0.0: no "-0").
+        double resolution = scale * 1e-9;
+        if (resolution > 0) sum = Math.rint(sum / resolution) * resolution + 0.0;
         return "rows " + facts.rows() + ", validation rows " + validationRows + ", features " + facts.numFeatures()
                 + ", largest label " + facts.maxLabel() + ", feature mean sum " + String.format(java.util.Locale.ROOT, "%.6g", sum);
     }
