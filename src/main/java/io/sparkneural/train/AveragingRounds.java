@@ -192,6 +192,7 @@ final class AveragingRounds implements EpochEngine {
         int attempts = sc.master().matches("local(\\[[^,\\]]*\\])?") ? 1
                 : Math.max(1, sc.getConf().getInt("spark.stage.maxConsecutiveAttempts", 4));
         for (int attempt = 1; ; attempt++) {
+            exchange.endAttempts();
             try {
                 return barrierJobs.collect(new JavaRDD<>(shards.rdd().barrier().mapPartitions(new Barrier(worker),
                         false, ClassTag$.MODULE$.apply(RoundState.class)), ClassTag$.MODULE$.apply(RoundState.class)))

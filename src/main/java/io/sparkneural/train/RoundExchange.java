@@ -84,6 +84,23 @@ final class RoundExchange implements AutoCloseable {
         return server == null || !Boolean.parseBoolean(System.getProperty(PROPERTY, "true")) ? null : new Address(server.getInetAddress().getHostAddress(), server.getLocalPort(), token);
     }
 
+    /**
+     * Breaks and forgets the sessions of earlier job attempts; called before an epoch's job runs, when none runs.
+     *
+     * <p>Why: a session goes when all its workers' connections have ended, but a failed attempt whose other worker
+     * never connected (its task failed before, or never started) leaves its session behind, holding the round's
+     * states and the encoded average: two to three copies of the parameters for every failed attempt.
+     */
+    void endAttempts() {
+        for (Session s : sessions.values()) s.breakRounds();
+        sessions.clear();
+    }
+
+    /** How many job attempts' sessions are open (tests). */
+    int openSessions() {
+        return sessions.size();
+    }
+
     @Override
     public void close() {
         closeQuietly(server);
@@ -91,8 +108,7 @@ final class RoundExchange implements AutoCloseable {
             for (Socket s : connections) closeQuietly(s);
             connections.clear();
         }
-        for (Session s : sessions.values()) s.breakRounds();
-        sessions.clear();
+        endAttempts();
     }
 
     private void serve(ServerSocket listening) {

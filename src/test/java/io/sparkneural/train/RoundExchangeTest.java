@@ -144,6 +144,19 @@ class RoundExchangeTest {
     }
 
     @Test
+    void anAttemptWhoseOtherWorkerNeverCameIsForgottenBeforeTheNext() throws Exception {
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1")) {
+            RoundExchange.Client.connect(exchange.address(), 15, 0, 0, 2, 5).close();
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (exchange.openSessions() == 0 && System.nanoTime() < end) Thread.sleep(20);
+            Thread.sleep(200); // the connection's end has been handled: the session stays, waiting for worker 1
+            assertEquals(1, exchange.openSessions());
+            exchange.endAttempts();
+            assertEquals(0, exchange.openSessions());
+        }
+    }
+
+    @Test
     void aKilledTaskStopsWaitingForTheAverage() throws Exception {
         try (RoundExchange exchange = new RoundExchange("127.0.0.1");
              RoundExchange.Client alone = RoundExchange.Client.connect(exchange.address(), 13, 0, 0, 2, 5)) {
