@@ -342,14 +342,26 @@ final class AveragingRounds implements EpochEngine {
 
         /** Plain means over the workers that fitted something (null if none did); steps is the longest worker's. */
         static RoundState average(List<RoundState> states) {
+            return averageInto(states, null, new double[1][]);
+        }
+
+        /**
+         * {@link #average}'s state, written into {@code reuse}'s arrays where their lengths match (the result then
+         * shares them; {@code reuse} may be null), summing in {@code sum} when it is large enough; null, with
+         * nothing written, if no worker fitted anything.
+         */
+        static RoundState averageInto(List<RoundState> states, RoundState reuse, double[][] sum) {
             List<RoundState> fitted = fitted(states);
             if (fitted.isEmpty()) return null;
             RoundState first = fitted.get(0);
-            float[] params = new float[first.params.length];
-            float[] updater = new float[first.updaterState.length];
-            double[] sum = new double[Math.max(params.length, updater.length)];
-            mean(fitted, true, sum, FloatBuffer.wrap(params));
-            mean(fitted, false, sum, FloatBuffer.wrap(updater));
+            float[] params = reuse != null && reuse.params.length == first.params.length ? reuse.params
+                    : new float[first.params.length];
+            float[] updater = reuse != null && reuse.updaterState.length == first.updaterState.length
+                    ? reuse.updaterState : new float[first.updaterState.length];
+            int longest = Math.max(params.length, updater.length);
+            if (sum[0] == null || sum[0].length < longest) sum[0] = new double[longest];
+            mean(fitted, true, sum[0], FloatBuffer.wrap(params));
+            mean(fitted, false, sum[0], FloatBuffer.wrap(updater));
             return new RoundState(params, updater, score(fitted), steps(fitted));
         }
 
@@ -495,7 +507,7 @@ final class AveragingRounds implements EpochEngine {
                             for (TrainingHook h : hooks) h.postUpdate(ds, net);
                             fitted++;
                         }
-                        // the same two arrays every round: the exchange has copied them out before it returns
+                        // the same two arrays every round: the exchange is done reading them when it returns
                         sentParams = floats(net.params(), sentParams);
                         sentUpdater = state.updaterState.length == 0 ? new float[0]
                                 : floats(net.getUpdater().getStateViewArray(), sentUpdater);

@@ -139,16 +139,21 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
 
     @Test
     void theDriversExchangeAveragesTheSameFloatsAsAllGather() {
-        float[][] params = new float[2][];
-        for (int run = 0; run < 2; run++) {
-            System.setProperty(RoundExchange.PROPERTY, run == 0 ? "true" : "false");
+        // local mode's in-process exchange, the exchange over its socket, then allGather
+        String[][] runs = {{"true", "true"}, {"true", "false"}, {"false", "true"}};
+        float[][] params = new float[runs.length][];
+        for (int run = 0; run < runs.length; run++) {
+            System.setProperty(RoundExchange.PROPERTY, runs[run][0]);
+            System.setProperty(RoundExchange.IN_PROCESS_PROPERTY, runs[run][1]);
             try {
                 params[run] = twoWorkersWithDropout(37);
             } finally {
                 System.clearProperty(RoundExchange.PROPERTY);
+                System.clearProperty(RoundExchange.IN_PROCESS_PROPERTY);
             }
         }
-        assertArrayEquals(params[0], params[1]);
+        assertArrayEquals(params[0], params[1], "in-process against socket");
+        assertArrayEquals(params[0], params[2], "in-process against allGather");
     }
 
     private static double accuracy(MultiLayerNetwork net, List<DataSet> test) {

@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RoundExchangeTest {
     private static final Runnable NEVER_KILLED = () -> { };
@@ -71,8 +73,9 @@ class RoundExchangeTest {
         assertEquals(state.steps, decoded.steps);
     }
 
-    @Test
-    void everyWorkerGetsTheAverageAllGatherWouldHaveComputed() throws Exception {
+    @ParameterizedTest(name = "in process: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyWorkerGetsTheAverageAllGatherWouldHaveComputed(boolean inProcess) throws Exception {
         int workers = 3;
         int rounds = 4;
         Random random = new Random(7);
@@ -86,7 +89,7 @@ class RoundExchangeTest {
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try (RoundExchange exchange = new RoundExchange("127.0.0.1")) {
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1", inProcess)) {
             assertNotNull(exchange.address());
             List<Future<List<RoundState>>> results = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
@@ -122,10 +125,42 @@ class RoundExchangeTest {
         }
     }
 
-    @Test
-    void aWorkerThatLeavesEarlyFailsTheOthersRoundInsteadOfHangingIt() throws Exception {
+    @ParameterizedTest(name = "in process: {0}")
+    @ValueSource(booleans = {false, true})
+    void workersInTheDriversJvmShareOneAverageInsteadOfEachReadingACopy(boolean inProcess) throws Exception {
+        Random random = new Random(8);
+        RoundState[] mine = {state(random, 100, 200, 3), state(random, 100, 200, 4)};
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1", inProcess)) {
+            List<Future<RoundState>> got = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int worker = w;
+                got.add(pool.submit(() -> {
+                    try (RoundExchange.Client client = RoundExchange.Client.connect(exchange.address(), 16, 0, worker,
+                            2, 1)) {
+                        return client.exchange(0, mine[worker], NEVER_KILLED);
+                    }
+                }));
+            }
+            RoundState first = got.get(0).get(30, TimeUnit.SECONDS);
+            RoundState second = got.get(1).get(30, TimeUnit.SECONDS);
+            assertArrayEquals(RoundState.average(List.of(mine)).params, first.params);
+            assertArrayEquals(first.params, second.params);
+            if (inProcess) assertSame(first.params, second.params);
+            else assertNotSame(first.params, second.params);
+            long end = System.nanoTime() + 10_000_000_000L; // the socket's handler ends its side after replying
+            while (exchange.openSessions() > 0 && System.nanoTime() < end) Thread.sleep(20);
+            assertEquals(0, exchange.openSessions(), "both workers' connections ended");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest(name = "in process: {0}")
+    @ValueSource(booleans = {false, true})
+    void aWorkerThatLeavesEarlyFailsTheOthersRoundInsteadOfHangingIt(boolean inProcess) throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (RoundExchange exchange = new RoundExchange("127.0.0.1")) {
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1", inProcess)) {
             Random random = new Random(3);
             RoundExchange.Client leaver = RoundExchange.Client.connect(exchange.address(), 12, 0, 1, 2, 5);
             Future<RoundState> waiting = pool.submit(() -> {
@@ -143,9 +178,10 @@ class RoundExchangeTest {
         }
     }
 
-    @Test
-    void anAttemptWhoseOtherWorkerNeverCameIsForgottenBeforeTheNext() throws Exception {
-        try (RoundExchange exchange = new RoundExchange("127.0.0.1")) {
+    @ParameterizedTest(name = "in process: {0}")
+    @ValueSource(booleans = {false, true})
+    void anAttemptWhoseOtherWorkerNeverCameIsForgottenBeforeTheNext(boolean inProcess) throws Exception {
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1", inProcess)) {
             RoundExchange.Client.connect(exchange.address(), 15, 0, 0, 2, 5).close();
             long end = System.nanoTime() + 10_000_000_000L;
             while (exchange.openSessions() == 0 && System.nanoTime() < end) Thread.sleep(20);
@@ -156,9 +192,10 @@ class RoundExchangeTest {
         }
     }
 
-    @Test
-    void aKilledTaskStopsWaitingForTheAverage() throws Exception {
-        try (RoundExchange exchange = new RoundExchange("127.0.0.1");
+    @ParameterizedTest(name = "in process: {0}")
+    @ValueSource(booleans = {false, true})
+    void aKilledTaskStopsWaitingForTheAverage(boolean inProcess) throws Exception {
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1", inProcess);
              RoundExchange.Client alone = RoundExchange.Client.connect(exchange.address(), 13, 0, 0, 2, 5)) {
             RuntimeException killed = new IllegalStateException("killed");
             RuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
