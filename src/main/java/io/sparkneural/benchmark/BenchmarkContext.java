@@ -45,6 +45,12 @@ final class BenchmarkContext {
    */
   final List<Double> sparkCnnSpeeds = new ArrayList<>();
   final List<Double> plainCnnSpeeds = new ArrayList<>();
+  /**
+   * samples/s of the repeated MLP runs (settings' mlpRuns), by section ("1", "1b") and contender, in the order
+   * they ran: the same noise as the CNN's (section 1b's spark-neural row measured 94,680 and 240,035 samples/s in
+   * two runs of the same code), so the summary also takes their medians.
+   */
+  final java.util.Map<String, java.util.Map<String, List<Double>>> mlpSpeeds = new java.util.LinkedHashMap<>();
   /** MLlib's best test accuracy over its runs; NaN until the mllib section ran. */
   double mllibBestAccuracy = Double.NaN;
   private final java.util.Set<String> warmedUp = new java.util.HashSet<>();
@@ -124,6 +130,12 @@ final class BenchmarkContext {
     SparkNeuralRun.train(data, layers, 1, batchSize, settings.workers(), averagingFrequency, learningRate,
         settings.seed());
     PlainDl4j.train(layers, data.trainArrays(), data.testArrays(), 1, batchSize, learningRate, settings.seed(), 1);
+  }
+
+  /** The list of a section's contender's repeated-run samples/s, made on first use. */
+  List<Double> mlpSpeeds(String section, String contender) {
+    return mlpSpeeds.computeIfAbsent(section, k -> new java.util.LinkedHashMap<>())
+        .computeIfAbsent(contender, k -> new ArrayList<>());
   }
 
   /** A progress line on the console. */

@@ -131,6 +131,8 @@ public final class Benchmarks {
         .option("cnn-batch-size", "32", "minibatch size of the CNN (per worker for spark-neural)")
         .option("cnn-accuracy-seeds", "1,2", "further seeds for the CNN's accuracy gap: one spark-neural and one "
             + "plain one-thread fit each (none = skip)")
+        .option("mlp-runs", "3", "runs of spark-neural and plain one-thread DL4J (and scikit-learn in section 1b) "
+            + "on the MLPs of sections 1 and 1b, for the medians of their samples/s")
         .option("averaging-frequency", "20", "spark-neural's minibatches per worker between averaging rounds")
         .option("learning-rate", "1e-3", "Adam's learning rate, for every contender that uses Adam")
         .option("fast-layers", "dense(128, relu) dense(10, softmax)", "the network of the time-to-accuracy section")
@@ -186,7 +188,8 @@ public final class Benchmarks {
         Path.of(o.string("data-dir")), report.isEmpty() ? null : Path.of(report),
         new Settings.Fast(o.string("fast-layers"), o.integer("fast-epochs", 1), o.integer("fast-batch-size", 1),
             o.positiveDouble("fast-learning-rate"), o.integer("fast-averaging-frequency", 1)),
-        o.string("cnn-accuracy-seeds").equals("none") ? List.of() : o.integers("cnn-accuracy-seeds", 0));
+        o.string("cnn-accuracy-seeds").equals("none") ? List.of() : o.integers("cnn-accuracy-seeds", 0),
+        o.integer("mlp-runs", 1));
   }
 
   private static void preamble(Report report, Settings s, String[] args) {

@@ -12,12 +12,15 @@ import java.util.List;
  * @param fast the network and settings of the time-to-accuracy section
  * @param cnnAccuracySeeds further seeds the CNN's accuracy gap is measured at (one spark-neural and one plain
  *     one-thread fit each); empty for none
+ * @param mlpRuns runs of spark-neural, plain one-thread DL4J (and in section 1b scikit-learn) on the MLPs of
+ *     sections 1 and 1b, for the medians of their samples/s: the first is the section's row, the others alternate
  */
 record Settings(List<String> sections, String master, int workers, int epochs, int cnnEpochs, int batchSize,
     int cnnBatchSize, int averagingFrequency, double learningRate, List<Integer> plainThreads, int trainLimit,
     int testLimit, long seed, double targetAccuracy, List<Integer> mllibIterations, List<String> mllibSolvers,
     List<Integer> scalingFrequencies, List<Integer> scalingWorkers, int scalingEpochs, int gemmSize, String python,
-    String sklearnScript, int sklearnThreads, Path dataDir, Path report, Fast fast, List<Integer> cnnAccuracySeeds) {
+    String sklearnScript, int sklearnThreads, Path dataDir, Path report, Fast fast, List<Integer> cnnAccuracySeeds,
+    int mlpRuns) {
 
   /** Section "fast": a network, minibatch size, Adam learning rate and averaging frequency chosen for speed. */
   record Fast(String layers, int epochs, int batchSize, double learningRate, int averagingFrequency) {}

@@ -22,21 +22,32 @@ final class SparkVersusPlain {
         s.workers(), s.averagingFrequency(), s.learningRate(), s.seed());
     ctx.sparkMlp = ours.run();
     ctx.sparkMlpModel = ours.model();
+    ctx.mlpSpeeds("1", sparkContender(s)).add(ctx.sparkMlp.samplesPerSecond());
     List<TrainingRun> others = new ArrayList<>();
     ctx.progress("spark-neural MLP on dl4j-spark's training master, " + s.epochs() + " epochs");
     others.add(SparkNeuralRun.train(ctx.data, SeedNetworks.MLP, s.epochs(), s.batchSize(), s.workers(),
         s.averagingFrequency(), s.learningRate(), s.seed(), "dl4j-spark").run());
     for (int threads : s.plainThreads()) {
       ctx.progress("plain DL4J MLP, " + threads + " thread(s)");
-      ctx.plainMlp.add(PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(), s.epochs(),
-          s.batchSize(), s.learningRate(), s.seed(), threads));
+      TrainingRun plain = PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(),
+          s.epochs(), s.batchSize(), s.learningRate(), s.seed(), threads);
+      ctx.plainMlp.add(plain);
+      if (threads == 1) ctx.mlpSpeeds("1", PLAIN_ONE_THREAD).add(plain.samplesPerSecond());
     }
     ctx.progress("plain DL4J MLP, 1 thread, DL4J's own layers");
     ctx.plainMlp.add(PlainDl4j.trainWithDl4jLayers(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(),
         s.epochs(), s.batchSize(), s.learningRate(), s.seed()));
     others.addAll(ctx.plainMlp);
-    write(ctx, "1. MNIST MLP: spark-neural against plain DL4J", SeedNetworks.MLP, s.learningRate(), ctx.sparkMlp,
-        others, DENSE_NOTE);
+    for (int run = 2; run <= s.mlpRuns(); run++) {
+      ctx.progress("MLP run " + run + " of " + s.mlpRuns() + ": spark-neural, then plain DL4J 1 thread");
+      ctx.mlpSpeeds("1", sparkContender(s)).add(SparkNeuralRun.train(ctx.data, SeedNetworks.MLP, s.epochs(),
+          s.batchSize(), s.workers(), s.averagingFrequency(), s.learningRate(), s.seed()).run().samplesPerSecond());
+      ctx.mlpSpeeds("1", PLAIN_ONE_THREAD).add(PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(),
+          ctx.data.testArrays(), s.epochs(), s.batchSize(), s.learningRate(), s.seed(), 1).samplesPerSecond());
+    }
+    Report.Section section = write(ctx, "1. MNIST MLP: spark-neural against plain DL4J", SeedNetworks.MLP,
+        s.learningRate(), ctx.sparkMlp, others, DENSE_NOTE);
+    ctx.out.print(medians(ctx, section, SeedNetworks.MLP, ctx.mlpSpeeds.get("1")).markdown());
   }
 
   /**
@@ -51,10 +62,12 @@ final class SparkVersusPlain {
     ctx.progress("spark-neural MLP for time to accuracy, " + f.epochs() + " epochs");
     ctx.sparkFast = SparkNeuralRun.train(ctx.data, f.layers(), f.epochs(), f.batchSize(), s.workers(),
         f.averagingFrequency(), f.learningRate(), s.seed()).run();
+    ctx.mlpSpeeds("1b", sparkContender(s)).add(ctx.sparkFast.samplesPerSecond());
     ctx.progress("plain DL4J MLP for time to accuracy, 1 thread");
     List<TrainingRun> others = new ArrayList<>();
     others.add(PlainDl4j.train(f.layers(), ctx.data.trainArrays(), ctx.data.testArrays(), f.epochs(),
         f.batchSize(), f.learningRate(), s.seed(), 1));
+    ctx.mlpSpeeds("1b", PLAIN_ONE_THREAD).add(others.get(0).samplesPerSecond());
     ctx.progress("plain DL4J MLP for time to accuracy, 1 thread, DL4J's own layers");
     others.add(PlainDl4j.trainWithDl4jLayers(f.layers(), ctx.data.trainArrays(), ctx.data.testArrays(), f.epochs(),
         f.batchSize(), f.learningRate(), s.seed()));
@@ -69,17 +82,67 @@ final class SparkVersusPlain {
       try {
         ctx.sklearnFast = SklearnComparison.train(ctx, hidden, f.epochs(), f.batchSize(), f.learningRate()).run();
         others.add(ctx.sklearnFast);
+        ctx.mlpSpeeds("1b", SKLEARN).add(ctx.sklearnFast.samplesPerSecond());
         sklearnNote = " scikit-learn trains the same layers in float64 on one process, its BLAS on "
             + SklearnComparison.threads(s) + " thread(s); its times exclude reading the files.";
       } catch (java.io.IOException e) {
         sklearnNote = " scikit-learn failed: " + e.getMessage();
       }
     }
-    write(ctx, "1b. MNIST MLP: time to " + s.targetAccuracy() + " with settings chosen for it", f.layers(),
-        f.learningRate(), ctx.sparkFast, others, "Chosen for time to accuracy on this task: minibatches of "
-            + f.batchSize() + " (fewer DL4J calls per epoch than batch 32), Adam at " + f.learningRate()
-            + ", averaging every " + f.averagingFrequency() + " minibatches, no dropout." + sklearnNote + " "
-            + DENSE_NOTE);
+    for (int run = 2; run <= s.mlpRuns(); run++) {
+      ctx.progress("section 1b run " + run + " of " + s.mlpRuns() + ": spark-neural, plain DL4J 1 thread"
+          + (ctx.sklearnFast == null ? "" : ", scikit-learn"));
+      ctx.mlpSpeeds("1b", sparkContender(s)).add(SparkNeuralRun.train(ctx.data, f.layers(), f.epochs(),
+          f.batchSize(), s.workers(), f.averagingFrequency(), f.learningRate(), s.seed()).run().samplesPerSecond());
+      ctx.mlpSpeeds("1b", PLAIN_ONE_THREAD).add(PlainDl4j.train(f.layers(), ctx.data.trainArrays(),
+          ctx.data.testArrays(), f.epochs(), f.batchSize(), f.learningRate(), s.seed(), 1).samplesPerSecond());
+      if (ctx.sklearnFast != null) {
+        try {
+          ctx.mlpSpeeds("1b", SKLEARN).add(SklearnComparison.train(ctx, hidden, f.epochs(), f.batchSize(),
+              f.learningRate()).run().samplesPerSecond());
+        } catch (java.io.IOException e) {
+          ctx.progress("scikit-learn failed in a repeated run, left out of its median: " + e.getMessage());
+        }
+      }
+    }
+    Report.Section section = write(ctx, "1b. MNIST MLP: time to " + s.targetAccuracy() + " with settings chosen "
+        + "for it", f.layers(), f.learningRate(), ctx.sparkFast, others, "Chosen for time to accuracy on this task: "
+        + "minibatches of " + f.batchSize() + " (fewer DL4J calls per epoch than batch 32), Adam at "
+        + f.learningRate() + ", averaging every " + f.averagingFrequency() + " minibatches, no dropout."
+        + sklearnNote + " " + DENSE_NOTE);
+    ctx.out.print(medians(ctx, section, f.layers(), ctx.mlpSpeeds.get("1b")).markdown());
+  }
+
+  static final String PLAIN_ONE_THREAD = "plain DL4J (1 thread)";
+  static final String SKLEARN = "scikit-learn";
+
+  static String sparkContender(Settings s) {
+    return "spark-neural (" + s.workers() + " workers)";
+  }
+
+  /**
+   * Adds the repeated runs' medians to a section: one run's samples/s moves by 10-60% on this shared 2-core
+   * machine, most of all in section 1b's short epochs.
+   */
+  private static Report.Section medians(BenchmarkContext ctx, Report.Section section, String layers,
+      java.util.Map<String, List<Double>> speeds) {
+    if (speeds == null || speeds.values().stream().allMatch(v -> v.size() < 2)) {
+      return section;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    speeds.forEach((contender, values) -> rows.add(speedRow(ctx, contender, values, layers)));
+    List<String> ratios = new ArrayList<>();
+    double spark = Summary.median(speeds.get(sparkContender(ctx.settings)));
+    speeds.forEach((contender, values) -> {
+      if (!contender.equals(sparkContender(ctx.settings))) {
+        ratios.add(String.format(Locale.ROOT, "%.2fx %s", spark / Summary.median(values), contender));
+      }
+    });
+    return section.note("Throughput over repeated runs at the same settings (the first of each is the row above; "
+            + "the others ran after the table's runs, alternating): one run's samples/s moves by 10-60% on this "
+            + "shared machine, so the medians are the steadier comparison.")
+        .table(Report.row("contender", "runs", "median samples/s", "min", "max", "median of the sgemm peak"), rows)
+        .note("spark-neural's median against the medians of " + String.join(", ", ratios) + ".");
   }
 
   /** The hidden sizes of a stack of dense relu layers ending in dense(10, softmax), as "128,64"; else null. */
@@ -127,7 +190,7 @@ final class SparkVersusPlain {
     ctx.progress("plain DL4J CNN, 1 thread, DL4J's own layers");
     ctx.plainCnn.add(PlainDl4j.trainWithDl4jLayers(SeedNetworks.CNN, ctx.data.trainArrays(),
         ctx.data.testArrays(), s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), s.seed()));
-    write(ctx, "4. MNIST CNN: spark-neural against plain DL4J", SeedNetworks.CNN, s.learningRate(), ctx.sparkCnn,
+    printWrite(ctx, "4. MNIST CNN: spark-neural against plain DL4J", SeedNetworks.CNN, s.learningRate(), ctx.sparkCnn,
         ctx.plainCnn, "spark-neural and the plain runs compute their convolutions and max pooling with "
             + "spark-neural's LayerHelpers (GemmConvolution: contiguous im2col and OpenBLAS products per example or "
             + "per chunk of examples; MaxPooling: plain loops, its forward pass in a swapped-in layer) and Adam's step "
@@ -182,18 +245,18 @@ final class SparkVersusPlain {
             + s.cnnBatchSize() + "; the seed and the rate do not change the work): one run's samples/s moves by "
             + "10-25% on this shared machine, so the medians are the steadier comparison.")
         .table(Report.row("contender", "runs", "median samples/s", "min", "max", "median of the sgemm peak"),
-            List.of(speedRow(ctx, "spark-neural (" + s.workers() + " workers)", ctx.sparkCnnSpeeds),
-                speedRow(ctx, "plain DL4J (1 thread)", ctx.plainCnnSpeeds)))
+            List.of(speedRow(ctx, sparkContender(s), ctx.sparkCnnSpeeds, SeedNetworks.CNN),
+                speedRow(ctx, PLAIN_ONE_THREAD, ctx.plainCnnSpeeds, SeedNetworks.CNN)))
         .note(String.format(Locale.ROOT, "Ratio of the medians: %.2fx.",
             Summary.median(ctx.sparkCnnSpeeds) / Summary.median(ctx.plainCnnSpeeds)))
         .markdown());
   }
 
-  private static List<String> speedRow(BenchmarkContext ctx, String contender, List<Double> speeds) {
+  private static List<String> speedRow(BenchmarkContext ctx, String contender, List<Double> speeds, String layers) {
     double median = Summary.median(speeds);
     return Report.row(contender, Integer.toString(speeds.size()), Report.count(median),
         Report.count(java.util.Collections.min(speeds)), Report.count(java.util.Collections.max(speeds)),
-        ctx.peakFlopsPerSecond > 0 ? Report.percent(ctx.fractionOfPeak(median, SeedNetworks.CNN)) : "-");
+        ctx.peakFlopsPerSecond > 0 ? Report.percent(ctx.fractionOfPeak(median, layers)) : "-");
   }
 
   /** spark-neural's final test accuracy on the CNN at a learning rate and seed. */
@@ -211,8 +274,13 @@ final class SparkVersusPlain {
       + "loops for bias, activation, dropout and loss) and whose Adam step is one pass too (FusedAdamUpdater); "
       + "the row \"DL4J's own layers\" is DL4J's own code throughout, for the difference.";
 
+  private static void printWrite(BenchmarkContext ctx, String title, String layers, double learningRate,
+      TrainingRun spark, List<TrainingRun> plain, String extraNote) {
+    ctx.out.print(write(ctx, title, layers, learningRate, spark, plain, extraNote).markdown());
+  }
+
   /** @param extraNote said after the tables; "" for nothing */
-  private static void write(BenchmarkContext ctx, String title, String layers, double learningRate, TrainingRun spark,
+  private static Report.Section write(BenchmarkContext ctx, String title, String layers, double learningRate, TrainingRun spark,
       List<TrainingRun> plain, String extraNote) {
     Settings s = ctx.settings;
     FlopCounter.Count cost = SeedNetworks.cost(layers);
@@ -243,7 +311,7 @@ final class SparkVersusPlain {
     if (!extraNote.isEmpty()) {
       section.note(extraNote);
     }
-    ctx.out.print(section.markdown());
+    return section;
   }
 
   private static List<String> curveHeaders(List<TrainingRun> runs) {

@@ -107,6 +107,9 @@ final class Summary {
         rows.add(target("MLP: spark-neural >= 1.0x plain DL4J samples/s (" + plain.setting() + ")",
             ctx.sparkMlp.samplesPerSecond() / plain.samplesPerSecond(), 1.0, true, "x", "-"));
       }
+      medianRatio(ctx, "1", SparkVersusPlain.PLAIN_ONE_THREAD).ifPresent(r -> rows.add(target("MLP: the same, "
+          + "ratio of the median samples/s over " + r.runs() + " runs each against plain DL4J 1 thread (section 1)",
+          r.ratio(), 1.0, true, "x", "-")));
       rows.add(target("MLP: time to " + s.targetAccuracy() + " test accuracy <= 5 s of training",
           ctx.sparkMlp.secondsTo(s.targetAccuracy()), 5.0, false, " s", "no (not reached)"));
       oneThread(ctx.plainMlp).ifPresent(plain -> rows.add(accuracyGap("MLP", ctx.sparkMlp, plain)));
@@ -122,6 +125,9 @@ final class Summary {
         rows.add(target("MLP task, settings of section 1b: spark-neural >= 1.0x scikit-learn samples/s (same layers, "
             + "batch " + s.fast().batchSize() + ")",
             ctx.sparkFast.samplesPerSecond() / ctx.sklearnFast.samplesPerSecond(), 1.0, true, "x", "-"));
+        medianRatio(ctx, "1b", SparkVersusPlain.SKLEARN).ifPresent(r -> rows.add(target("MLP task, settings of "
+            + "section 1b: the same, ratio of the median samples/s over " + r.runs() + " runs each", r.ratio(), 1.0,
+            true, "x", "-")));
       }
     }
     if (ctx.sparkMlp != null && ctx.sklearnMlp != null) {
@@ -159,6 +165,20 @@ final class Summary {
     Report.Section section = ctx.report.section("Targets (reported, not asserted)")
         .table(Report.row("target", "measured", "met"), rows);
     ctx.out.print(section.markdown());
+  }
+
+  /** spark-neural's median samples/s over a contender's, in a section's repeated runs. */
+  record MedianRatio(double ratio, String runs) {}
+
+  /** The ratio of the medians where both contenders ran more than once in that section; else empty. */
+  static Optional<MedianRatio> medianRatio(BenchmarkContext ctx, String section, String contender) {
+    java.util.Map<String, List<Double>> speeds = ctx.mlpSpeeds.get(section);
+    if (speeds == null) return Optional.empty();
+    List<Double> spark = speeds.get(SparkVersusPlain.sparkContender(ctx.settings));
+    List<Double> other = speeds.get(contender);
+    if (spark == null || other == null || spark.size() < 2 || other.size() < 2) return Optional.empty();
+    String runs = spark.size() == other.size() ? Integer.toString(spark.size()) : spark.size() + " and " + other.size();
+    return Optional.of(new MedianRatio(median(spark) / median(other), runs));
   }
 
   /** The middle value (the mean of the two middle ones for an even count); NaN for none. */
