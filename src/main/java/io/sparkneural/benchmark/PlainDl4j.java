@@ -59,6 +59,7 @@ final class PlainDl4j {
 
   private static TrainingRun trainHere(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test, int epochs,
       int batchSize, double learningRate, long seed, int threads, boolean ownLayers) {
+    HeapSettling.settle();
     NetworkSpec spec = NetworkSpec.parse(layers);
     OutputContract output = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, 10);
     MultiLayerConfiguration conf = NetworkFactory.configuration(spec, SeedNetworks.inputShape(layers), output,

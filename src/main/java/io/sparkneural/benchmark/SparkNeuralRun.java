@@ -38,6 +38,7 @@ final class SparkNeuralRun {
   /** @param engine the trainingEngine Param: rounds (the default) or dl4j-spark */
   static Result train(MnistData data, String layers, int epochs, int batchSize, int workers, int averagingFrequency,
       double learningRate, long seed, String engine) {
+    HeapSettling.settle();
     EpochClock clock = new EpochClock(data.trainRows);
     NeuralClassifier classifier = new NeuralClassifier()
         .setFeaturesCol("features").setLabelCol("label")
