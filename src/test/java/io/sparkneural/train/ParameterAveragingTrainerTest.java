@@ -47,6 +47,20 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
         @Override public void postUpdate(MultiDataSet minibatch, Model model) {}
     }
 
+    /** Worker 1 throws at its 10th minibatch of the run: in the middle of an epoch, while worker 0 trains on. */
+    static final java.util.concurrent.atomic.AtomicInteger WORKER_ONE_STEPS = new java.util.concurrent.atomic.AtomicInteger();
+
+    static final class FailingHook implements TrainingHook {
+        @Override public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            if (org.apache.spark.TaskContext.getPartitionId() == 1 && WORKER_ONE_STEPS.incrementAndGet() == 10) {
+                throw new IllegalStateException("worker 1 fails on purpose");
+            }
+        }
+        @Override public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {}
+        @Override public void preUpdate(MultiDataSet minibatch, Model model) {}
+        @Override public void postUpdate(MultiDataSet minibatch, Model model) {}
+    }
+
     private static MultiLayerConfiguration conf(String layers, int numInputs, int classes) {
         NetworkSpec spec = NetworkSpec.parse(layers);
         OutputContract out = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, classes);
@@ -154,6 +168,31 @@ class ParameterAveragingTrainerTest extends SparkTestBase {
         }
         assertArrayEquals(params[0], params[1], "in-process against socket");
         assertArrayEquals(params[0], params[2], "in-process against allGather");
+    }
+
+    @Test
+    void aWorkerFailingInTheMiddleOfAnEpochFailsTheFitInsteadOfHangingIt() {
+        Dataset<Row> train = frame(blobs(600, 3, 4, 41), 2);
+        MultiLayerConfiguration conf = conf("dense(16, relu) dense(3, softmax)", 4, 3);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // in memory (local mode's default) and over the driver's socket: the other worker waits in a round either way
+        for (String inProcess : List.of("true", "false")) {
+            WORKER_ONE_STEPS.set(0);
+            System.setProperty(RoundExchange.IN_PROCESS_PROPERTY, inProcess);
+            try {
+                Exception e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> assertThrows(
+                        Exception.class, () -> new ParameterAveragingTrainer(new TrainingSettings(2, 16, 2, 0,
+                                "MEMORY_ONLY", 9, 3, false)).withHook(new FailingHook()).train(sc, conf,
+                                minibatches(train, 4, 3, 16), null, plan())));
+                assertTrue(String.valueOf(e.getMessage()).contains("worker 1 fails on purpose"),
+                        "in process " + inProcess + ": " + e);
+            } finally {
+                System.clearProperty(RoundExchange.IN_PROCESS_PROPERTY);
+            }
+        }
+        // the next fit runs as usual
+        assertEquals(3, new ParameterAveragingTrainer(new TrainingSettings(2, 16, 2, 0, "MEMORY_ONLY", 9, 3, false))
+                .train(sc, conf, minibatches(train, 4, 3, 16), null, plan()).history().size());
     }
 
     private static double accuracy(MultiLayerNetwork net, List<DataSet> test) {
