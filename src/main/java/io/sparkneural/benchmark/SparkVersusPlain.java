@@ -1,9 +1,12 @@
 package io.sparkneural.benchmark;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 
 /**
  * Sections 1 and 4: a seed network trained by spark-neural on local Spark against the same configuration trained
@@ -38,16 +41,15 @@ final class SparkVersusPlain {
     ctx.plainMlp.add(PlainDl4j.trainWithDl4jLayers(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(),
         s.epochs(), s.batchSize(), s.learningRate(), s.seed()));
     others.addAll(ctx.plainMlp);
-    for (int run = 2; run <= s.mlpRuns(); run++) {
-      ctx.progress("MLP run " + run + " of " + s.mlpRuns() + ": spark-neural, then plain DL4J 1 thread");
-      ctx.mlpSpeeds("1", sparkContender(s)).add(SparkNeuralRun.train(ctx.data, SeedNetworks.MLP, s.epochs(),
-          s.batchSize(), s.workers(), s.averagingFrequency(), s.learningRate(), s.seed()).run().samplesPerSecond());
-      ctx.mlpSpeeds("1", PLAIN_ONE_THREAD).add(PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(),
-          ctx.data.testArrays(), s.epochs(), s.batchSize(), s.learningRate(), s.seed(), 1).samplesPerSecond());
-    }
+    Map<String, DoubleSupplier> again = new LinkedHashMap<>();
+    again.put(sparkContender(s), () -> SparkNeuralRun.train(ctx.data, SeedNetworks.MLP, s.epochs(), s.batchSize(),
+        s.workers(), s.averagingFrequency(), s.learningRate(), s.seed()).run().samplesPerSecond());
+    again.put(PLAIN_ONE_THREAD, () -> PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(),
+        s.epochs(), s.batchSize(), s.learningRate(), s.seed(), 1).samplesPerSecond());
+    repeatRuns(ctx, "1", "MLP", again);
     Report.Section section = write(ctx, "1. MNIST MLP: spark-neural against plain DL4J", SeedNetworks.MLP,
         s.learningRate(), ctx.sparkMlp, others, DENSE_NOTE);
-    ctx.out.print(medians(ctx, section, SeedNetworks.MLP, ctx.mlpSpeeds.get("1")).markdown());
+    ctx.out.print(medians(ctx, section, SeedNetworks.MLP, "1").markdown());
   }
 
   /**
@@ -89,28 +91,29 @@ final class SparkVersusPlain {
         sklearnNote = " scikit-learn failed: " + e.getMessage();
       }
     }
-    for (int run = 2; run <= s.mlpRuns(); run++) {
-      ctx.progress("section 1b run " + run + " of " + s.mlpRuns() + ": spark-neural, plain DL4J 1 thread"
-          + (ctx.sklearnFast == null ? "" : ", scikit-learn"));
-      ctx.mlpSpeeds("1b", sparkContender(s)).add(SparkNeuralRun.train(ctx.data, f.layers(), f.epochs(),
-          f.batchSize(), s.workers(), f.averagingFrequency(), f.learningRate(), s.seed()).run().samplesPerSecond());
-      ctx.mlpSpeeds("1b", PLAIN_ONE_THREAD).add(PlainDl4j.train(f.layers(), ctx.data.trainArrays(),
-          ctx.data.testArrays(), f.epochs(), f.batchSize(), f.learningRate(), s.seed(), 1).samplesPerSecond());
-      if (ctx.sklearnFast != null) {
+    Map<String, DoubleSupplier> again = new LinkedHashMap<>();
+    again.put(sparkContender(s), () -> SparkNeuralRun.train(ctx.data, f.layers(), f.epochs(), f.batchSize(),
+        s.workers(), f.averagingFrequency(), f.learningRate(), s.seed()).run().samplesPerSecond());
+    again.put(PLAIN_ONE_THREAD, () -> PlainDl4j.train(f.layers(), ctx.data.trainArrays(), ctx.data.testArrays(),
+        f.epochs(), f.batchSize(), f.learningRate(), s.seed(), 1).samplesPerSecond());
+    if (ctx.sklearnFast != null) {
+      again.put(SKLEARN, () -> {
         try {
-          ctx.mlpSpeeds("1b", SKLEARN).add(SklearnComparison.train(ctx, hidden, f.epochs(), f.batchSize(),
-              f.learningRate()).run().samplesPerSecond());
+          return SklearnComparison.train(ctx, hidden, f.epochs(), f.batchSize(), f.learningRate()).run()
+              .samplesPerSecond();
         } catch (java.io.IOException e) {
           ctx.progress("scikit-learn failed in a repeated run, left out of its median: " + e.getMessage());
+          return Double.NaN;
         }
-      }
+      });
     }
+    repeatRuns(ctx, "1b", "section 1b", again);
     Report.Section section = write(ctx, "1b. MNIST MLP: time to " + s.targetAccuracy() + " with settings chosen "
         + "for it", f.layers(), f.learningRate(), ctx.sparkFast, others, "Chosen for time to accuracy on this task: "
         + "minibatches of " + f.batchSize() + " (fewer DL4J calls per epoch than batch 32), Adam at "
         + f.learningRate() + ", averaging every " + f.averagingFrequency() + " minibatches, no dropout."
         + sklearnNote + " " + DENSE_NOTE);
-    ctx.out.print(medians(ctx, section, f.layers(), ctx.mlpSpeeds.get("1b")).markdown());
+    ctx.out.print(medians(ctx, section, f.layers(), "1b").markdown());
   }
 
   static final String PLAIN_ONE_THREAD = "plain DL4J (1 thread)";
@@ -121,29 +124,48 @@ final class SparkVersusPlain {
   }
 
   /**
-   * Adds the repeated runs' medians to a section: one run's samples/s moves by 10-60% on this shared 2-core
+   * Runs each contender again, in turn, until it has run {@code mlpRuns} times in all, adding each run's samples/s
+   * to the section's list (a NaN, a failed run, is left out).
+   */
+  private static void repeatRuns(BenchmarkContext ctx, String section, String what,
+      Map<String, DoubleSupplier> contenders) {
+    for (int run = 2; run <= ctx.settings.mlpRuns(); run++) {
+      ctx.progress(what + " run " + run + " of " + ctx.settings.mlpRuns() + ": "
+          + String.join(", ", contenders.keySet()));
+      contenders.forEach((contender, speed) -> {
+        double samplesPerSecond = speed.getAsDouble();
+        if (!Double.isNaN(samplesPerSecond)) ctx.mlpSpeeds(section, contender).add(samplesPerSecond);
+      });
+    }
+  }
+
+  /**
+   * Adds a section's repeated runs' medians to it: one run's samples/s moves by 10-60% on this shared 2-core
    * machine, most of all in section 1b's short epochs.
    */
   private static Report.Section medians(BenchmarkContext ctx, Report.Section section, String layers,
-      java.util.Map<String, List<Double>> speeds) {
+      String sectionKey) {
+    Map<String, List<Double>> speeds = ctx.mlpSpeeds.get(sectionKey);
     if (speeds == null || speeds.values().stream().allMatch(v -> v.size() < 2)) {
       return section;
     }
     List<List<String>> rows = new ArrayList<>();
-    speeds.forEach((contender, values) -> rows.add(speedRow(ctx, contender, values, layers)));
     List<String> ratios = new ArrayList<>();
-    double spark = Summary.median(speeds.get(sparkContender(ctx.settings)));
     speeds.forEach((contender, values) -> {
-      if (!contender.equals(sparkContender(ctx.settings))) {
-        ratios.add(String.format(Locale.ROOT, "%.2fx %s", spark / Summary.median(values), contender));
-      }
+      rows.add(speedRow(ctx, contender, values, layers));
+      Summary.medianRatio(ctx, sectionKey, contender).filter(r -> !contender.equals(sparkContender(ctx.settings)))
+          .ifPresent(r -> ratios.add(String.format(Locale.ROOT, "%.2fx %s", r.ratio(), contender)));
     });
-    return section.note("Throughput over repeated runs at the same settings (the first of each is the row above; "
+    section.note("Throughput over repeated runs at the same settings (the first of each is the row above; "
             + "the others ran after the table's runs, alternating): one run's samples/s moves by 10-60% on this "
             + "shared machine, so the medians are the steadier comparison.")
-        .table(Report.row("contender", "runs", "median samples/s", "min", "max", "median of the sgemm peak"), rows)
-        .note("spark-neural's median against the medians of " + String.join(", ", ratios) + ".");
+        .table(SPEED_HEADERS, rows);
+    return ratios.isEmpty() ? section
+        : section.note("spark-neural's median against the medians of " + String.join(", ", ratios) + ".");
   }
+
+  private static final List<String> SPEED_HEADERS = Report.row("contender", "runs", "median samples/s", "min", "max",
+      "median of the sgemm peak");
 
   /** The hidden sizes of a stack of dense relu layers ending in dense(10, softmax), as "128,64"; else null. */
   static String hiddenSizes(String layers) {
@@ -244,7 +266,7 @@ final class SparkVersusPlain {
         .note("Throughput over every CNN run of sections 4 and 4b (all at " + s.cnnEpochs() + " epoch(s), batch "
             + s.cnnBatchSize() + "; the seed and the rate do not change the work): one run's samples/s moves by "
             + "10-25% on this shared machine, so the medians are the steadier comparison.")
-        .table(Report.row("contender", "runs", "median samples/s", "min", "max", "median of the sgemm peak"),
+        .table(SPEED_HEADERS,
             List.of(speedRow(ctx, sparkContender(s), ctx.sparkCnnSpeeds, SeedNetworks.CNN),
                 speedRow(ctx, PLAIN_ONE_THREAD, ctx.plainCnnSpeeds, SeedNetworks.CNN)))
         .note(String.format(Locale.ROOT, "Ratio of the medians: %.2fx.",
