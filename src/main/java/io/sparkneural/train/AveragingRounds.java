@@ -523,6 +523,9 @@ final class AveragingRounds implements EpochEngine {
                 // every worker holds the same average; one returns it
                 return worker == 0 ? List.of(new RoundState(state.params, state.updaterState, state.score, steps))
                         .iterator() : Collections.emptyIterator();
+            } catch (RuntimeException | Error e) {
+                if (client != null) client.fail(e);
+                throw e;
             } finally {
                 if (client != null) client.close();
                 sender.close();

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * partition order with {@link RoundState#average} (the same floats the allGather path computes), and each worker
  * reads the one result. The barrier job still launches the workers together and fails together; a worker that
  * drops its connection before its last round breaks the round for the others, whose task then fails as a barrier
- * task does, and the epoch runs again from its starting state (see AveragingRounds#runEpoch).
+ * task does, and the epoch runs again from its starting state (see AveragingRounds#runEpoch). A worker that fails
+ * says why first, and the others' errors carry its reason: Spark reports whichever barrier task failed first, which
+ * is often a worker that was only waiting for the round.
  *
  * <p>Where the driver cannot listen, or any worker cannot connect, the epoch falls back to {@code allGather}
  * (decided by all workers together at the start of each epoch task). A random token, shipped to the workers with
@@ -55,6 +58,9 @@ final class RoundExchange implements AutoCloseable {
     /** How often a worker waiting for the average looks whether Spark killed its task. */
     private static final int KILL_CHECK_MS = 1_000;
     private static final int BUFFER = 1 << 16;
+    /** In place of a round number (worker to driver) or an average's length (driver to worker): a failure's text. */
+    private static final int FAILED = -1;
+    private static final int MAX_REASON = 2_000;
 
     /** The exchanges of this JVM that take in-process workers, by token. */
     private static final Map<Long, RoundExchange> IN_THIS_JVM = new ConcurrentHashMap<>();
@@ -113,7 +119,7 @@ final class RoundExchange implements AutoCloseable {
      * states and the encoded average: two to three copies of the parameters for every failed attempt.
      */
     void endAttempts() {
-        for (Session s : sessions.values()) s.breakRounds();
+        for (Session s : sessions.values()) s.breakRounds("the job attempt ended");
         sessions.clear();
     }
 
@@ -172,10 +178,23 @@ final class RoundExchange implements AutoCloseable {
             while (sent < rounds) {
                 int round = in.readInt();
                 int length = in.readInt();
+                if (round == FAILED) {
+                    session.breakRounds(failure(partition, readText(in, length)));
+                    return;
+                }
                 if (state.length != length) state = new byte[length];
                 in.readFully(state);
                 decoded = RoundState.fromBytes(state, decoded);
-                Session.Average average = session.contribute(round, partition, decoded);
+                Session.Average average;
+                try {
+                    average = session.contribute(round, partition, decoded);
+                } catch (BrokenRounds e) {
+                    // the worker learns why, rather than seeing its connection close
+                    out.writeInt(FAILED);
+                    writeText(out, e.getMessage());
+                    out.flush();
+                    throw e;
+                }
                 out.writeInt(average.length());
                 out.write(average.bytes(), 0, average.length());
                 out.flush();
@@ -187,7 +206,7 @@ final class RoundExchange implements AutoCloseable {
                     LOG.debug("round exchange: worker {} left after {} of {} rounds ({})", partition, sent, rounds,
                             e.toString());
                 }
-                if (sent < rounds) session.breakRounds();
+                if (sent < rounds) session.breakRounds(left(partition, sent, rounds));
             }
         } finally {
             synchronized (connections) {
@@ -195,6 +214,39 @@ final class RoundExchange implements AutoCloseable {
             }
             if (session != null) ended(session);
         }
+    }
+
+    /** A worker's connection or client ended before its last round, without saying why. */
+    private static String left(int partition, int sent, int rounds) {
+        return "worker " + partition + " left the rounds after " + sent + " of " + rounds
+                + " (its task failed or was killed)";
+    }
+
+    /** What a failing worker said about itself, as the other workers report it. */
+    private static String failure(int partition, String reason) {
+        return "worker " + partition + " failed: " + reason;
+    }
+
+    /** A failure's text, at most {@link #MAX_REASON} characters: it goes into every other worker's error. */
+    private static String shorten(String reason) {
+        return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "...";
+    }
+
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+        byte[] bytes = shorten(text).getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static int checkedTextSize(int bytes) throws IOException {
+        if (bytes < 0 || bytes > 4 * MAX_REASON) throw new IOException("a failure's text of " + bytes + " bytes");
+        return bytes;
+    }
+
+    private static String readText(DataInputStream in, int length) throws IOException {
+        byte[] bytes = new byte[checkedTextSize(length)];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** The session of a job attempt ("stage:attempt"), for one more worker's connection. */
@@ -229,6 +281,8 @@ final class RoundExchange implements AutoCloseable {
         private final Map<Integer, Slot> slots = new HashMap<>();
         private int left;
         private boolean broken;
+        /** Why the rounds broke: the first reason given. */
+        private String reason;
         // reused by every round: a round's average is computed only when every worker has sent that round's state,
         // that is after each has read the previous round's average in full
         private byte[] encoded;
@@ -267,7 +321,7 @@ final class RoundExchange implements AutoCloseable {
         }
 
         private Slot arrive(int round, int partition, RoundState state, boolean encodedWanted) throws IOException {
-            if (broken) throw new IOException("a worker left the rounds");
+            if (broken) throw new BrokenRounds(reason);
             Slot slot = slots.computeIfAbsent(round, r -> new Slot(partitions));
             if (slot.states[partition] != null) throw new IOException("worker " + partition + " sent round " + round + " twice");
             slot.states[partition] = state;
@@ -296,12 +350,13 @@ final class RoundExchange implements AutoCloseable {
         }
 
         private Slot leave(int round, Slot slot) throws IOException {
-            if (!slot.averaged) throw new IOException("a worker left the rounds");
+            if (!slot.averaged) throw new BrokenRounds(reason);
             if (++slot.delivered == partitions) slots.remove(round);
             return slot;
         }
 
-        synchronized void breakRounds() {
+        synchronized void breakRounds(String why) {
+            if (!broken) reason = why;
             broken = true;
             notifyAll();
         }
@@ -324,6 +379,13 @@ final class RoundExchange implements AutoCloseable {
             Slot(int partitions) {
                 states = new RoundState[partitions];
             }
+        }
+    }
+
+    /** The rounds of a session broke: a worker failed or left; the message says which and why. */
+    private static final class BrokenRounds extends IOException {
+        BrokenRounds(String reason) {
+            super(reason);
         }
     }
 
@@ -355,6 +417,13 @@ final class RoundExchange implements AutoCloseable {
          * runs {@code killCheck} about once a second, which throws to stop waiting.
          */
         abstract RoundState exchange(int round, RoundState mine, Runnable killCheck) throws IOException;
+
+        /**
+         * Tells the other workers why this one stops before its last round, so that each of their errors names the
+         * cause: Spark reports whichever barrier task failed first, which can be a worker that was only waiting.
+         * Best effort: the worker's own failure is what matters.
+         */
+        abstract void fail(Throwable cause);
 
         @Override
         public abstract void close();
@@ -389,10 +458,15 @@ final class RoundExchange implements AutoCloseable {
         }
 
         @Override
+        void fail(Throwable cause) {
+            session.breakRounds(failure(partition, cause.toString()));
+        }
+
+        @Override
         public void close() {
             if (closed) return;
             closed = true;
-            if (sent < rounds) session.breakRounds(); // as a socket dropped before its last round does
+            if (sent < rounds) session.breakRounds(left(partition, sent, rounds)); // as a dropped socket does
             exchange.ended(session);
         }
     }
@@ -446,14 +520,35 @@ final class RoundExchange implements AutoCloseable {
             out.writeInt(size);
             out.write(request, 0, size);
             out.flush();
-            readFully(header, 4, killCheck);
-            int length = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
-                    | (header[3] & 0xff);
+            int length = readInt(killCheck);
+            if (length == FAILED) {
+                int textSize = checkedTextSize(readInt(killCheck));
+                byte[] text = new byte[textSize];
+                readFully(text, textSize, killCheck);
+                throw new BrokenRounds(new String(text, StandardCharsets.UTF_8));
+            }
             if (length == 0) return null;
             if (reply.length != length) reply = new byte[length];
             readFully(reply, length, killCheck);
             received = RoundState.fromBytes(reply, received);
             return received;
+        }
+
+        private int readInt(Runnable killCheck) throws IOException {
+            readFully(header, 4, killCheck);
+            return ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
+                    | (header[3] & 0xff);
+        }
+
+        @Override
+        void fail(Throwable cause) {
+            try {
+                out.writeInt(FAILED);
+                writeText(out, cause.toString());
+                out.flush();
+            } catch (IOException e) {
+                // the connection is gone: closing it tells the driver the worker left
+            }
         }
 
         private void readFully(byte[] into, int length, Runnable killCheck) throws IOException {

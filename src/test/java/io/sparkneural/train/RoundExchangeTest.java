@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RoundExchangeTest {
@@ -173,6 +174,38 @@ class RoundExchangeTest {
             Exception e = assertThrows(Exception.class,
                     () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> waiting.get()));
             assertTrue(e.getCause() instanceof IOException, e.toString());
+            assertTrue(e.getCause().getMessage().contains("worker 1 left the rounds after 0 of 5"), e.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest(name = "in process: {0}, waiting first: {1}")
+    @CsvSource({"false, true", "false, false", "true, true", "true, false"})
+    void aFailingWorkersReasonReachesTheOthersError(boolean inProcess, boolean waitingFirst) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (RoundExchange exchange = new RoundExchange("127.0.0.1", inProcess)) {
+            Random random = new Random(4);
+            RoundExchange.Client failing = RoundExchange.Client.connect(exchange.address(), 16, 0, 1, 2, 5);
+            if (!waitingFirst) {
+                failing.fail(new IllegalStateException("out of memory in layer 3"));
+                failing.close();
+            }
+            Future<RoundState> waiting = pool.submit(() -> {
+                try (RoundExchange.Client stayer = RoundExchange.Client.connect(exchange.address(), 16, 0, 0, 2, 5)) {
+                    return stayer.exchange(0, state(random, 10, 20, 1), NEVER_KILLED);
+                }
+            });
+            if (waitingFirst) {
+                Thread.sleep(200);
+                failing.fail(new IllegalStateException("out of memory in layer 3"));
+                failing.close();
+            }
+            Exception e = assertThrows(Exception.class,
+                    () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> waiting.get()));
+            assertTrue(e.getCause() instanceof IOException, e.toString());
+            assertEquals("worker 1 failed: java.lang.IllegalStateException: out of memory in layer 3",
+                    e.getCause().getMessage());
         } finally {
             pool.shutdownNow();
         }
