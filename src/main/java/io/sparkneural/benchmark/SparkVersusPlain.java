@@ -35,7 +35,7 @@ final class SparkVersusPlain {
       TrainingRun plain = PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(),
           s.epochs(), s.batchSize(), s.learningRate(), s.seed(), threads);
       ctx.plainMlp.add(plain);
-      if (threads == 1) ctx.mlpSpeeds("1", PLAIN_ONE_THREAD).add(plain.samplesPerSecond());
+      ctx.mlpSpeeds("1", plainContender(threads)).add(plain.samplesPerSecond());
     }
     ctx.progress("plain DL4J MLP, 1 thread, DL4J's own layers");
     ctx.plainMlp.add(PlainDl4j.trainWithDl4jLayers(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(),
@@ -44,8 +44,10 @@ final class SparkVersusPlain {
     Map<String, DoubleSupplier> again = new LinkedHashMap<>();
     again.put(sparkContender(s), () -> SparkNeuralRun.train(ctx.data, SeedNetworks.MLP, s.epochs(), s.batchSize(),
         s.workers(), s.averagingFrequency(), s.learningRate(), s.seed()).run().samplesPerSecond());
-    again.put(PLAIN_ONE_THREAD, () -> PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(), ctx.data.testArrays(),
-        s.epochs(), s.batchSize(), s.learningRate(), s.seed(), 1).samplesPerSecond());
+    for (int threads : s.plainThreads()) {
+      again.put(plainContender(threads), () -> PlainDl4j.train(SeedNetworks.MLP, ctx.data.trainArrays(),
+          ctx.data.testArrays(), s.epochs(), s.batchSize(), s.learningRate(), s.seed(), threads).samplesPerSecond());
+    }
     repeatRuns(ctx, "1", "MLP", again);
     Report.Section section = write(ctx, "1. MNIST MLP: spark-neural against plain DL4J", SeedNetworks.MLP,
         s.learningRate(), ctx.sparkMlp, others, DENSE_NOTE);
@@ -116,7 +118,12 @@ final class SparkVersusPlain {
     ctx.out.print(medians(ctx, section, f.layers(), "1b").markdown());
   }
 
-  static final String PLAIN_ONE_THREAD = "plain DL4J (1 thread)";
+  static final String PLAIN_ONE_THREAD = plainContender(1);
+
+  /** Plain DL4J at {@code threads} ND4J and BLAS threads, as the median tables name it. */
+  static String plainContender(int threads) {
+    return "plain DL4J (" + threads + (threads == 1 ? " thread)" : " threads)");
+  }
   static final String SKLEARN = "scikit-learn";
 
   static String sparkContender(Settings s) {

@@ -107,9 +107,11 @@ final class Summary {
         rows.add(target("MLP: spark-neural >= 1.0x plain DL4J samples/s (" + plain.setting() + ")",
             ctx.sparkMlp.samplesPerSecond() / plain.samplesPerSecond(), 1.0, true, "x", "-"));
       }
-      medianRatio(ctx, "1", SparkVersusPlain.PLAIN_ONE_THREAD).ifPresent(r -> rows.add(target("MLP: the same, "
-          + "ratio of the median samples/s over " + r.runs() + " runs each against plain DL4J 1 thread (section 1)",
-          r.ratio(), 1.0, true, "x", "-")));
+      for (int threads : s.plainThreads()) {
+        medianRatio(ctx, "1", SparkVersusPlain.plainContender(threads)).ifPresent(r -> rows.add(target("MLP: the "
+            + "same, ratio of the median samples/s over " + r.runs() + " runs each against "
+            + SparkVersusPlain.plainContender(threads) + " (section 1)", r.ratio(), 1.0, true, "x", "-")));
+      }
       rows.add(target("MLP: time to " + s.targetAccuracy() + " test accuracy <= 5 s of training",
           ctx.sparkMlp.secondsTo(s.targetAccuracy()), 5.0, false, " s", "no (not reached)"));
       oneThread(ctx.plainMlp).ifPresent(plain -> rows.add(accuracyGap("MLP", ctx.sparkMlp, plain)));
