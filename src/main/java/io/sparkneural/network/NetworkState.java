@@ -56,7 +56,18 @@ public final class NetworkState implements Serializable {
 
     /** Rebuilds a live network with its parameters only (enough to predict or score); the caller closes it. */
     public MultiLayerNetwork restoreForInference() {
-        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
+        return withParams(new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson)));
+    }
+
+    /**
+     * As {@link #restoreForInference}, as a network a {@link BatchScorer} scores and predicts with in one forward
+     * pass; the caller closes it.
+     */
+    public MultiLayerNetwork restoreForScoring() {
+        return withParams(new BatchScorer.ScoringNetwork(MultiLayerConfiguration.fromJson(configurationJson)));
+    }
+
+    private MultiLayerNetwork withParams(MultiLayerNetwork net) {
         net.init(Nd4j.createFromArray(params).reshape(1, params.length), false);
         LayerHelpers.install(net);
         return net;

@@ -21,7 +21,10 @@ interface EpochEngine extends AutoCloseable {
     /** Training rows. */
     long rows();
 
-    /** The training minibatches as the engine cached them, to evaluate the network on. */
+    /**
+     * The training minibatches as the engine cached them, to evaluate the network on. Read each partition's in order,
+     * once: a minibatch's arrays may be reused for the next one.
+     */
     JavaRDD<DataSet> minibatches();
 
     /**

@@ -59,7 +59,7 @@ final class EpochEvaluation {
                 Partial p = new Partial();
                 if (batches.hasNext()) {
                     GpuAssignment.apply();
-                    MultiLayerNetwork net = b.value().restoreForInference();
+                    MultiLayerNetwork net = b.value().restoreForScoring();
                     BatchScorer scorer = new BatchScorer(net);
                     try {
                         while (batches.hasNext()) {
