@@ -203,7 +203,8 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
         INDArray z = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, g.outC, chunk * plane);
         FloatPointer colAt = HostBlas.at(col, 0);
         FloatPointer zAt = HostBlas.at(z, 0);
-        FloatPointer w = tapsLast(g, weights, workspaceMgr, ArrayType.FF_WORKING_MEM);
+        INDArray wLast = tapsLast(g, weights, workspaceMgr, ArrayType.FF_WORKING_MEM);
+        FloatPointer w = HostBlas.at(wLast, 0);
         float[] inLast = channelsLast(g, in, Scratch.G);
         float[] patches = Scratch.D.get((long) k * chunk * plane);
         float[] zs = Scratch.A.get((long) g.outC * chunk * plane);
@@ -226,6 +227,7 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
                 }
             }
         }
+        java.lang.ref.Reference.reachabilityFence(wLast);
         NdArrays.buffer(out).put(os, 0, (int) out.length());
         if (keep) last.complete(g);
     }
@@ -338,7 +340,8 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
         FloatPointer d2At = HostBlas.at(d2, 0);
         FloatPointer colAt = HostBlas.at(col, 0);
         FloatPointer dcolAt = dcol == null ? null : HostBlas.at(dcol, 0);
-        FloatPointer w = epsilon == null ? null : tapsLast(g, weights, workspaceMgr, ArrayType.BP_WORKING_MEM);
+        INDArray wLast = epsilon == null ? null : tapsLast(g, weights, workspaceMgr, ArrayType.BP_WORKING_MEM);
+        FloatPointer w = wLast == null ? null : HostBlas.at(wLast, 0);
         FloatPointer wg = HostBlas.at(wgLast, 0);
         float[] inLast = channelsLast(g, copyOut(input, Scratch.C), Scratch.G);
         float[] dt = Scratch.B.get((long) g.outC * chunk * plane);
@@ -366,6 +369,7 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
             dcolAt.get(dcs, 0, k * columns);
             patchRows(g, epsLast, n0 * inBlock, count, dcs, false);
         }
+        java.lang.ref.Reference.reachabilityFence(wLast);
         tapsFirst(g, copyOut(wgLast, Scratch.A), NdArrays.buffer(weightGrad));
         if (epsLast == null) return;
         float[] eps = Scratch.F.get(g.inputLength());
@@ -530,9 +534,9 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
 
     /**
      * The weights [outC, (c, ky, kx)] with their taps reordered to (ky, kx, c), the batch path's patch order, in an
-     * array of {@code type}.
+     * array of {@code type}; the caller keeps it reachable while its products read it (a pointer alone does not).
      */
-    private static FloatPointer tapsLast(Geometry g, INDArray weights, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+    private static INDArray tapsLast(Geometry g, INDArray weights, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
         float[] w = copyOut(weights, Scratch.F);
         int k = g.k();
         float[] reordered = Scratch.H.get(k * g.outC);
@@ -543,9 +547,8 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
             }
         }
         INDArray array = workspaceMgr.createUninitialized(type, DataType.FLOAT, g.outC, k);
-        FloatPointer at = HostBlas.at(array, 0);
-        at.put(reordered, 0, k * g.outC);
-        return at;
+        HostBlas.at(array, 0).put(reordered, 0, k * g.outC);
+        return array;
     }
 
     /** The reverse of {@link #tapsLast}: a weight gradient [outC, (ky, kx, c)] into {@code out} as [outC, (c, ky, kx)]. */
@@ -571,8 +574,8 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
      * in a channels-last image, so a row of patches is kH runs of kW x inC floats (96 for the seed CNN's second
      * layer) instead of K runs of outW (11), and the input gradient is added back in loops as long. Measured one
      * thread, batch 32, the seed CNN's second and third layers: im2col 0.30 and 0.15 ms a pass against 0.19 and 0.04
-     * ms with the transposes, col2im 0.69 and 0.18 ms against 0.54 and 0.09; a training step of the seed CNN 9.4-10.4
-     * ms against 8.3-8.6 ms, and two side by side 10.2-11.8 against 9.5-9.8 ms.
+     * ms with the transposes, col2im 0.69 and 0.18 ms against 0.54 and 0.09; a training step of the seed CNN 9.2-10.4
+     * ms against 8.1-8.6 ms, and two side by side 10.2-11.8 against 9.5-9.8 ms.
      */
     private static void patchRows(Geometry g, float[] image, int offset, int count, float[] rows, boolean fill) {
         int k = g.k();

@@ -142,7 +142,8 @@ final class AveragingRounds implements EpochEngine {
     public JavaRDD<DataSet> minibatches() {
         int size = batchSize;
         // one at a time, into the same arrays (RowChunk.Reuse): a worker's share as fresh arrays all at once was 95 MB
-        // of native memory for the seed CNN's 938 minibatches, allocated after every epoch for the training metrics
+        // of native memory for the seed CNN's 938 minibatches, allocated after every epoch for the training metrics.
+        // So each element is valid only until the next is read: never cache, collect or shuffle this RDD.
         return shards.flatMap(chunks -> inOrder(chunks, size));
     }
 
@@ -544,8 +545,14 @@ final class AveragingRounds implements EpochEngine {
                 // every worker holds the same average; one returns it
                 return worker == 0 ? List.of(new RoundState(state.params, state.updaterState, state.score, steps))
                         .iterator() : Collections.emptyIterator();
-            } catch (RuntimeException | Error e) {
-                if (client != null) client.fail(e);
+            } catch (Throwable e) { // Throwable: a hook may throw a checked exception undeclared (Scala)
+                if (client != null) {
+                    try {
+                        client.fail(e);
+                    } catch (Throwable t) {
+                        e.addSuppressed(t); // the worker's own failure is what the task reports
+                    }
+                }
                 throw e;
             } finally {
                 if (client != null) client.close();

@@ -65,15 +65,40 @@ class BatchScorerTest {
     }
 
     @Test
+    void outputLayerWithItsOwnPreprocessor() {
+        Nd4j.getRandom().setSeed(6);
+        MultiLayerConfiguration conf = conf("conv2d(3, 3x3, relu) maxpool2d(2x2) flatten dense(4, softmax)",
+                InputShape.image(8, 8, 1), Task.CLASSIFICATION, "auto", 4);
+        assertTrue(conf.getInputPreProcess(conf.getConfs().size() - 1) != null, "flatten before the output layer");
+        assertScoresAsDl4j(conf, new DataSet(Nd4j.rand(DataType.FLOAT, 5, 64), oneHot(5, 4, 2)), "flatten, output",
+                true);
+    }
+
+    /** A per-timestep classifier of 3 sequences of 4 steps of 3 features, with one-hot labels of 2 classes. */
+    private static MultiLayerConfiguration sequenceClassifier() {
+        return conf("lstm(5, return_sequences=true) dense(2, softmax)", InputShape.sequence(4, 3),
+                Task.CLASSIFICATION, "auto", 2);
+    }
+
+    private static INDArray sequenceLabels(int shift) {
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 3, 2, 4);
+        for (int r = 0; r < 3; r++) for (int t = 0; t < 4; t++) y.putScalar(new int[] {r, (r * t + shift) % 2, t}, 1f);
+        return y;
+    }
+
+    @Test
+    void sequenceOutputWithoutMasks() {
+        Nd4j.getRandom().setSeed(7);
+        assertScoresAsDl4j(sequenceClassifier(), new DataSet(Nd4j.rand(DataType.FLOAT, 3, 3, 4), sequenceLabels(1)),
+                "sequence output", true);
+    }
+
+    @Test
     void maskedMinibatchesTakeDl4jsTwoPasses() {
         Nd4j.getRandom().setSeed(5);
-        MultiLayerConfiguration conf = conf("lstm(5, return_sequences=true) dense(2, softmax)",
-                InputShape.sequence(4, 3), Task.CLASSIFICATION, "auto", 2);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 3, 4);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 3, 2, 4);
-        for (int r = 0; r < 3; r++) for (int t = 0; t < 4; t++) y.putScalar(new int[] {r, (r + t) % 2, t}, 1f);
         INDArray mask = Nd4j.ones(DataType.FLOAT, 3, 4);
         mask.putScalar(0, 3, 0f);
-        assertScoresAsDl4j(conf, new DataSet(x, y, mask, mask), "masked sequences", false);
+        assertScoresAsDl4j(sequenceClassifier(), new DataSet(Nd4j.rand(DataType.FLOAT, 3, 3, 4), sequenceLabels(0),
+                mask, mask), "masked sequences", false);
     }
 }
