@@ -262,7 +262,7 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
         for (int n = 0; n < g.batch; n++) {
             FloatPointer colN = HostBlas.at(col, reuse || keep ? (long) n * block : 0);
             if (!reuse) {
-                fillIm2col(g, in, n, 1, patches);
+                fillIm2col(g, in, n, patches);
                 colN.put(patches, 0, block);
             }
             FloatPointer outN = HostBlas.at(out, (long) n * outBlock);
@@ -359,7 +359,7 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
                 }
             }
             d2At.put(dt, 0, g.outC * columns);
-            patchRows(g, inLast, n0 * g.inC * g.inH * g.inW, count, patches, true);
+            patchRows(g, inLast, n0 * inBlock, count, patches, true);
             colAt.put(patches, 0, k * columns);
             // [outC, columns] x [columns, K]: the weight gradient with its taps in the patch rows' order
             HostBlas.gemm(false, false, g.outC, k, columns, d2At, columns, colAt, k, n0 == 0 ? 0f : 1f, wg, k);
@@ -404,7 +404,7 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
             if (col != null) {
                 colN = HostBlas.at(col, (long) n * block);
             } else {
-                fillIm2col(g, in, n, 1, patches);
+                fillIm2col(g, in, n, patches);
                 colN = HostBlas.at(oneBlock, 0);
                 colN.put(patches, 0, block);
             }
@@ -423,7 +423,7 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
                     plane);
             dcolAt.get(dcs, 0, block);
             Arrays.fill(eps, 0, inBlock, 0f);
-            col2im(g, dcs, 1, eps, 0);
+            col2im(g, dcs, eps);
             HostBlas.at(epsilon, (long) n * inBlock).put(eps, 0, inBlock);
         }
     }
@@ -466,12 +466,12 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
     }
 
     /**
-     * The patches of examples {@code n0} to {@code n0 + count - 1} into {@code out} as [K, count * plane]: row
-     * (c, ky, kx), column (n - n0, oy, ox) holds the input pixel under that kernel tap, or 0 in the padding. Laid out so
-     * that the inner loop reads a row of the image and writes a row of the buffer.
+     * The per-example path's patches of example {@code n} into {@code out} as [K, plane]: row (c, ky, kx), column
+     * (oy, ox) holds the input pixel under that kernel tap, or 0 in the padding. Laid out so that the inner loop reads
+     * a row of the image and writes a row of the buffer.
      */
-    private static void fillIm2col(Geometry g, float[] in, int n0, int count, float[] out) {
-        int rows = count * g.plane();
+    private static void fillIm2col(Geometry g, float[] in, int n, float[] out) {
+        int rows = g.plane();
         for (int c = 0; c < g.inC; c++) {
             for (int ky = 0; ky < g.kH; ky++) {
                 for (int kx = 0; kx < g.kW; kx++) {
@@ -479,24 +479,21 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
                     int xShift = kx * g.dW - g.pW;
                     int oxFrom = g.firstInside(xShift);
                     int oxTo = g.endInside(xShift);
-                    for (int i = 0; i < count; i++) {
-                        int n = n0 + i;
-                        for (int oy = 0; oy < g.outH; oy++) {
-                            int dst = row + (i * g.outH + oy) * g.outW;
-                            int iy = oy * g.sH - g.pH + ky * g.dH;
-                            if (iy < 0 || iy >= g.inH) {
-                                Arrays.fill(out, dst, dst + g.outW, 0f);
-                                continue;
-                            }
-                            int src = ((n * g.inC + c) * g.inH + iy) * g.inW + xShift;
-                            if (oxFrom > 0) Arrays.fill(out, dst, dst + oxFrom, 0f);
-                            if (g.sW == 1) {
-                                if (oxTo > oxFrom) System.arraycopy(in, src + oxFrom, out, dst + oxFrom, oxTo - oxFrom);
-                            } else {
-                                for (int ox = oxFrom; ox < oxTo; ox++) out[dst + ox] = in[src + ox * g.sW];
-                            }
-                            if (oxTo < g.outW) Arrays.fill(out, dst + Math.max(oxFrom, oxTo), dst + g.outW, 0f);
+                    for (int oy = 0; oy < g.outH; oy++) {
+                        int dst = row + oy * g.outW;
+                        int iy = oy * g.sH - g.pH + ky * g.dH;
+                        if (iy < 0 || iy >= g.inH) {
+                            Arrays.fill(out, dst, dst + g.outW, 0f);
+                            continue;
                         }
+                        int src = ((n * g.inC + c) * g.inH + iy) * g.inW + xShift;
+                        if (oxFrom > 0) Arrays.fill(out, dst, dst + oxFrom, 0f);
+                        if (g.sW == 1) {
+                            if (oxTo > oxFrom) System.arraycopy(in, src + oxFrom, out, dst + oxFrom, oxTo - oxFrom);
+                        } else {
+                            for (int ox = oxFrom; ox < oxTo; ox++) out[dst + ox] = in[src + ox * g.sW];
+                        }
+                        if (oxTo < g.outW) Arrays.fill(out, dst + Math.max(oxFrom, oxTo), dst + g.outW, 0f);
                     }
                 }
             }
@@ -617,11 +614,11 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
     }
 
     /**
-     * The reverse of im2col for {@code count} examples: each entry of {@code dcol} [K, count * plane] added onto the
-     * input pixel it came from, in {@code eps} from {@code offset} as images [count, inC, inH, inW].
+     * The reverse of {@link #fillIm2col} for one example: each entry of {@code dcol} [K, plane] added onto the input
+     * pixel it came from, in {@code eps} as an image [inC, inH, inW].
      */
-    private static void col2im(Geometry g, float[] dcol, int count, float[] eps, int offset) {
-        int rows = count * g.plane();
+    private static void col2im(Geometry g, float[] dcol, float[] eps) {
+        int rows = g.plane();
         for (int c = 0; c < g.inC; c++) {
             for (int ky = 0; ky < g.kH; ky++) {
                 for (int kx = 0; kx < g.kW; kx++) {
@@ -629,14 +626,12 @@ public final class GemmConvolution extends LayerHelpers.CpuHelper implements Con
                     int xShift = kx * g.dW - g.pW;
                     int oxFrom = g.firstInside(xShift);
                     int oxTo = g.endInside(xShift);
-                    for (int n = 0; n < count; n++) {
-                        for (int oy = 0; oy < g.outH; oy++) {
-                            int iy = oy * g.sH - g.pH + ky * g.dH;
-                            if (iy < 0 || iy >= g.inH) continue;
-                            int src = row + (n * g.outH + oy) * g.outW;
-                            int dst = offset + ((n * g.inC + c) * g.inH + iy) * g.inW + xShift;
-                            for (int ox = oxFrom; ox < oxTo; ox++) eps[dst + ox * g.sW] += dcol[src + ox];
-                        }
+                    for (int oy = 0; oy < g.outH; oy++) {
+                        int iy = oy * g.sH - g.pH + ky * g.dH;
+                        if (iy < 0 || iy >= g.inH) continue;
+                        int src = row + oy * g.outW;
+                        int dst = (c * g.inH + iy) * g.inW + xShift;
+                        for (int ox = oxFrom; ox < oxTo; ox++) eps[dst + ox * g.sW] += dcol[src + ox];
                     }
                 }
             }
