@@ -45,6 +45,8 @@ final class BenchmarkContext {
    */
   final List<Double> sparkCnnSpeeds = new ArrayList<>();
   final List<Double> plainCnnSpeeds = new ArrayList<>();
+  /** samples/s of plain DL4J's CNN trained by one copy per worker side by side, never averaged; see PlainDl4j. */
+  final List<Double> sideBySideCnnSpeeds = new ArrayList<>();
   /**
    * samples/s of the repeated MLP runs (settings' mlpRuns), by section ("1", "1b") and contender, in the order
    * they ran: the same noise as the CNN's (section 1b's spark-neural row measured 94,680 and 240,035 samples/s in

@@ -57,30 +57,98 @@ final class PlainDl4j {
     return Nd4jThreads.with(1, () -> trainHere(layers, train, test, epochs, batchSize, learningRate, seed, 1, false));
   }
 
+  /**
+   * The machine's own ceiling for data-parallel training without Spark: {@code copies} independent networks, each
+   * on its own thread (ND4J and BLAS threads 1) and on every {@code copies}-th row, trained side by side and never
+   * averaged. An epoch lasts until the last copy is done, so samples/s counts all the rows over that time, what
+   * spark-neural's workers would reach with nothing but their own minibatches to compute. The test accuracy is the
+   * first copy's, a network that saw 1/{@code copies} of the rows.
+   *
+   * <p>Why: the CNN's target asks two workers for 1.9x one thread. Two threads running the same step side by side
+   * are each slower than one alone (a scratch probe: 8.0-9.2 ms a step alone, 8.9-10.1 ms side by side), so this
+   * run measures the ceiling the machine sets, for the very code the workers run.
+   */
+  static TrainingRun trainSideBySide(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test, int epochs,
+      int batchSize, double learningRate, long seed, int copies) {
+    return Nd4jThreads.with(1, () -> sideBySide(layers, train, test, epochs, batchSize, learningRate, seed, copies));
+  }
+
+  private static TrainingRun sideBySide(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test,
+      int epochs, int batchSize, double learningRate, long seed, int copies) {
+    HeapSettling.settle();
+    List<MultiLayerNetwork> nets = new ArrayList<>();
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(copies);
+    try {
+      List<int[]> orders = new ArrayList<>();
+      List<Random> randoms = new ArrayList<>();
+      for (int c = 0; c < copies; c++) {
+        nets.add(network(layers, learningRate, seed, true));
+        orders.add(shard(train.rows(), copies, c));
+        randoms.add(new Random(seed + c));
+      }
+      List<TrainingRun.Point> curve = new ArrayList<>();
+      double seconds = 0;
+      for (int epoch = 1; epoch <= epochs; epoch++) {
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(copies);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < copies; c++) {
+          MultiLayerNetwork net = nets.get(c);
+          int[] order = orders.get(c);
+          Random random = randoms.get(c);
+          done.add(threads.submit(() -> {
+            shuffle(order, random);
+            ready.countDown();
+            await(go);
+            net.fit(new Minibatches(train, order, batchSize));
+          }));
+        }
+        await(ready);
+        long start = System.nanoTime();
+        go.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+          f.get();
+        }
+        seconds += (System.nanoTime() - start) / 1e9;
+        curve.add(new TrainingRun.Point(epoch, seconds, accuracy(nets.get(0), test)));
+      }
+      return new TrainingRun("plain DL4J", copies + " trainings side by side, 1 thread each, batch " + batchSize
+          + ", each on 1/" + copies + " of the rows, never averaged", train.rows(), curve, seconds, seconds,
+          curve.get(curve.size() - 1).testAccuracy());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the side-by-side trainings ran", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("a side-by-side training failed: " + e.getCause(), e.getCause());
+    } finally {
+      threads.shutdownNow();
+      nets.forEach(NetworkMemory::release);
+    }
+  }
+
+  /** The rows copy {@code copy} of {@code copies} trains on: every {@code copies}-th, from row {@code copy}. */
+  static int[] shard(int rows, int copies, int copy) {
+    int[] order = new int[Math.max(0, (rows - copy + copies - 1) / copies)];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = copy + i * copies;
+    }
+    return order;
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the side-by-side trainings waited to start", e);
+    }
+  }
+
   private static TrainingRun trainHere(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test, int epochs,
       int batchSize, double learningRate, long seed, int threads, boolean ownLayers) {
     HeapSettling.settle();
-    NetworkSpec spec = NetworkSpec.parse(layers);
-    OutputContract output = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, 10);
-    MultiLayerConfiguration conf = NetworkFactory.configuration(spec, SeedNetworks.inputShape(layers), output,
-        OptimizerSpec.parse("adam"), learningRate, seed, 0);
-    // spark-neural's workers train a TrainingNetwork (fused dense pass and Adam step); the baseline with ownLayers
-    // does too, so the ratio measures Spark's part alone, and without them it is DL4J's own code throughout
-    MultiLayerNetwork net = ownLayers ? new TrainingNetwork(conf) : new MultiLayerNetwork(conf);
+    MultiLayerNetwork net = network(layers, learningRate, seed, ownLayers);
     try {
-      net.init();
-      if (ownLayers) {
-        LayerHelpers.install(net); // as the estimators do, so the ratio measures Spark's part alone
-      }
-      // the estimators' memory cap, after every minibatch as their workers check it: with JavaCPP's own check off,
-      // nothing else frees the native arrays training drops while the heap is quiet (a full run grew to 11.7 GB
-      // when this loop still cut new minibatch arrays every epoch)
-      net.addListeners(new BaseTrainingListener() {
-        @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-          NativeMemoryGuard.check();
-        }
-      });
       Random random = new Random(seed);
       int[] order = new int[train.rows()];
       for (int i = 0; i < order.length; i++) {
@@ -101,6 +169,31 @@ final class PlainDl4j {
     } finally {
       NetworkMemory.release(net);
     }
+  }
+
+  /** The estimators' network for {@code layers} with Adam, initialized, the memory cap checked after each step. */
+  private static MultiLayerNetwork network(String layers, double learningRate, long seed, boolean ownLayers) {
+    NetworkSpec spec = NetworkSpec.parse(layers);
+    OutputContract output = OutputContract.resolve(spec, "auto", Task.CLASSIFICATION, 10);
+    MultiLayerConfiguration conf = NetworkFactory.configuration(spec, SeedNetworks.inputShape(layers), output,
+        OptimizerSpec.parse("adam"), learningRate, seed, 0);
+    // spark-neural's workers train a TrainingNetwork (fused dense pass and Adam step); the baseline with ownLayers
+    // does too, so the ratio measures Spark's part alone, and without them it is DL4J's own code throughout
+    MultiLayerNetwork net = ownLayers ? new TrainingNetwork(conf) : new MultiLayerNetwork(conf);
+    net.init();
+    if (ownLayers) {
+      LayerHelpers.install(net); // as the estimators do, so the ratio measures Spark's part alone
+    }
+    // the estimators' memory cap, after every minibatch as their workers check it: with JavaCPP's own check off,
+    // nothing else frees the native arrays training drops while the heap is quiet (a full run grew to 11.7 GB
+    // when this loop still cut new minibatch arrays every epoch)
+    net.addListeners(new BaseTrainingListener() {
+      @Override
+      public void iterationDone(Model model, int iteration, int epoch) {
+        NativeMemoryGuard.check();
+      }
+    });
+    return net;
   }
 
   private static void shuffle(int[] order, Random random) {

@@ -216,6 +216,9 @@ final class SparkVersusPlain {
       ctx.plainCnn.add(plain);
       if (threads == 1) ctx.plainCnnSpeeds.add(plain.samplesPerSecond());
     }
+    if (s.workers() > 1) {
+      ctx.plainCnn.add(sideBySide(ctx, s.seed()));
+    }
     ctx.progress("plain DL4J CNN, 1 thread, DL4J's own layers");
     ctx.plainCnn.add(PlainDl4j.trainWithDl4jLayers(SeedNetworks.CNN, ctx.data.trainArrays(),
         ctx.data.testArrays(), s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), s.seed()));
@@ -249,6 +252,9 @@ final class SparkVersusPlain {
       TrainingRun plain = PlainDl4j.train(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
           s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), seed, 1);
       ctx.plainCnnSpeeds.add(plain.samplesPerSecond());
+      if (s.workers() > 1) {
+        sideBySide(ctx, seed);
+      }
       ctx.cnnSeeds.add(new BenchmarkContext.SeedPair(seed, spark, scaled, plain.testAccuracy()));
     }
     List<List<String>> rows = new ArrayList<>();
@@ -273,12 +279,48 @@ final class SparkVersusPlain {
         .note("Throughput over every CNN run of sections 4 and 4b (all at " + s.cnnEpochs() + " epoch(s), batch "
             + s.cnnBatchSize() + "; the seed and the rate do not change the work): one run's samples/s moves by "
             + "10-25% on this shared machine, so the medians are the steadier comparison.")
-        .table(SPEED_HEADERS,
-            List.of(speedRow(ctx, sparkContender(s), ctx.sparkCnnSpeeds, SeedNetworks.CNN),
-                speedRow(ctx, PLAIN_ONE_THREAD, ctx.plainCnnSpeeds, SeedNetworks.CNN)))
+        .table(SPEED_HEADERS, speedRows(ctx))
         .note(String.format(Locale.ROOT, "Ratio of the medians: %.2fx.",
-            Summary.median(ctx.sparkCnnSpeeds) / Summary.median(ctx.plainCnnSpeeds)))
+            Summary.median(ctx.sparkCnnSpeeds) / Summary.median(ctx.plainCnnSpeeds)) + sideBySideNote(ctx))
         .markdown());
+  }
+
+  private static List<List<String>> speedRows(BenchmarkContext ctx) {
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(speedRow(ctx, sparkContender(ctx.settings), ctx.sparkCnnSpeeds, SeedNetworks.CNN));
+    rows.add(speedRow(ctx, PLAIN_ONE_THREAD, ctx.plainCnnSpeeds, SeedNetworks.CNN));
+    if (!ctx.sideBySideCnnSpeeds.isEmpty()) {
+      rows.add(speedRow(ctx, sideBySideContender(ctx.settings), ctx.sideBySideCnnSpeeds, SeedNetworks.CNN));
+    }
+    return rows;
+  }
+
+  private static String sideBySideNote(BenchmarkContext ctx) {
+    if (ctx.sideBySideCnnSpeeds.isEmpty()) {
+      return "";
+    }
+    double plain = Summary.median(ctx.plainCnnSpeeds);
+    double sideBySide = Summary.median(ctx.sideBySideCnnSpeeds);
+    int workers = ctx.settings.workers();
+    return String.format(Locale.ROOT, " %d plain trainings side by side, no Spark and no averaging, reach %.2fx one "
+        + "thread: the same step on %d cores at once is slower than on one (section 5d has the machine's memory "
+        + "bandwidth from one core to all). spark-neural's median is %.2fx theirs.", workers, sideBySide / plain,
+        workers, Summary.median(ctx.sparkCnnSpeeds) / sideBySide);
+  }
+
+  /** The contender of {@link PlainDl4j#trainSideBySide}, as the median table names it. */
+  static String sideBySideContender(Settings s) {
+    return "plain DL4J (" + s.workers() + " trainings side by side, 1 thread each, never averaged)";
+  }
+
+  /** The CNN trained by as many plain DL4J copies as workers, side by side; its samples/s joins the medians. */
+  private static TrainingRun sideBySide(BenchmarkContext ctx, long seed) {
+    Settings s = ctx.settings;
+    ctx.progress("plain DL4J CNN, " + s.workers() + " trainings side by side, seed " + seed);
+    TrainingRun run = PlainDl4j.trainSideBySide(SeedNetworks.CNN, ctx.data.trainArrays(), ctx.data.testArrays(),
+        s.cnnEpochs(), s.cnnBatchSize(), s.learningRate(), seed, s.workers());
+    ctx.sideBySideCnnSpeeds.add(run.samplesPerSecond());
+    return run;
   }
 
   private static List<String> speedRow(BenchmarkContext ctx, String contender, List<Double> speeds, String layers) {

@@ -147,6 +147,13 @@ final class Summary {
             + ctx.plainCnnSpeeds.size() + " runs (section 4b)",
             median(ctx.sparkCnnSpeeds) / median(ctx.plainCnnSpeeds), 1.9, true, "x", "-"));
       }
+      if (ctx.sideBySideCnnSpeeds.size() > 1 && ctx.plainCnnSpeeds.size() > 1) {
+        // no target of its own: the machine's ceiling for the one above, and spark-neural's share of it
+        rows.add(Report.row("CNN, for the target above: " + s.workers() + " plain trainings side by side (no Spark, "
+            + "never averaged) against one thread, and spark-neural against them, ratios of the medians (section 4b)",
+            String.format(Locale.ROOT, "%.2fx; %.2fx", median(ctx.sideBySideCnnSpeeds) / median(ctx.plainCnnSpeeds),
+                median(ctx.sparkCnnSpeeds) / median(ctx.sideBySideCnnSpeeds)), "(the machine's ceiling)"));
+      }
       if (ctx.cnnSeeds.size() > 1) {
         String seeds = ctx.cnnSeeds.stream().map(p -> Long.toString(p.seed())).collect(Collectors.joining(", "));
         rows.add(target("CNN: the same, mean gap over seeds " + seeds + " (section 4b)",
