@@ -23,6 +23,7 @@ final class MemoryBandwidth {
   private static final int[] WORKING_SETS_KB = {256, 1024, 4096, 16384, 65536};
   private static final long BYTES_PER_TRIAL = 2_000_000_000L;
   private static final int TRIALS = 3;
+  private static final int MAX_THREADS = 8;
 
   private MemoryBandwidth() {}
 
@@ -31,7 +32,8 @@ final class MemoryBandwidth {
 
   /** Section 5d: the measurement and its table. */
   static void run(BenchmarkContext ctx) {
-    int cores = Runtime.getRuntime().availableProcessors();
+    // at most 8: each thread holds up to 64 MB of arrays on the benchmark's heap
+    int cores = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
     if (cores < 2) {
       return;
     }
@@ -43,9 +45,10 @@ final class MemoryBandwidth {
           String.format(Locale.ROOT, "%.2fx", m.together() / m.alone())));
     }
     ctx.out.print(ctx.report.section("5d. The physical limit: memory bandwidth from one core to " + cores)
-        .table(Report.row("arrays per thread", "GB/s, 1 thread", "GB/s, " + cores + " threads side by side (sum)",
+        .table(Report.row("arrays per thread", "GB/s, 1 thread", "GB/s, " + cores + " threads side by side",
             "scaling"), rows)
-        .note("Each thread runs `b[i] = a[i] * s + b[i]` over its own two float arrays (12 bytes per element), best of "
+        .note("Each thread runs `b[i] = a[i] * s + b[i]` over its own two float arrays (12 bytes per element); "
+            + "side by side, the threads' bytes together over the time from the first start to the last end; best of "
             + TRIALS + " trials of about " + BYTES_PER_TRIAL / 1_000_000_000L + " GB each, after a warm-up. Where each "
             + "core brings its own bandwidth every row scales as the sgemm peak does; a row that falls short is a size "
             + "at which a training step's passes beside its products (im2col's patch rows, pooling, activations, "
@@ -79,31 +82,42 @@ final class MemoryBandwidth {
     }
   }
 
-  /** GB/s summed over {@code threads} threads started together, each on its own arrays. */
+  /**
+   * GB/s of {@code threads} threads started together, each on its own arrays: all their bytes over the time from the
+   * first start to the last end, so threads that do not overlap are not counted as if they had.
+   */
   private static double sideBySide(ExecutorService pool, float[][] a, float[][] b, int threads, int passes) {
+    CountDownLatch ready = new CountDownLatch(threads);
     CountDownLatch go = new CountDownLatch(1);
-    List<Future<Double>> rates = new ArrayList<>();
+    List<Future<long[]>> spans = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
       float[] x = a[i];
       float[] y = b[i];
-      rates.add(pool.submit(() -> {
+      spans.add(pool.submit(() -> {
+        ready.countDown();
         go.await();
-        return pass(x, y, passes);
+        long start = System.nanoTime();
+        pass(x, y, passes);
+        return new long[]{start, System.nanoTime()};
       }));
     }
-    go.countDown();
-    double sum = 0;
     try {
-      for (Future<Double> rate : rates) {
-        sum += rate.get();
+      ready.await();
+      go.countDown();
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (Future<long[]> span : spans) {
+        long[] startEnd = span.get();
+        first = Math.min(first, startEnd[0]);
+        last = Math.max(last, startEnd[1]);
       }
+      return 12.0 * a[0].length * passes * threads / (last - first);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while measuring memory bandwidth", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("the memory bandwidth measurement failed: " + e.getCause(), e.getCause());
     }
-    return sum;
   }
 
   /** GB/s of {@code passes} passes over the arrays. */

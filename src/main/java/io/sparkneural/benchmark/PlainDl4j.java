@@ -65,7 +65,7 @@ final class PlainDl4j {
    * first copy's, a network that saw 1/{@code copies} of the rows.
    *
    * <p>Why: the CNN's target asks two workers for 1.9x one thread. Two threads running the same step side by side
-   * are each slower than one alone (a scratch probe: 8.0-9.2 ms a step alone, 8.9-10.1 ms side by side), so this
+   * are each slower than one alone (a scratch probe: 8.0-9.2 ms a step alone, 8.9-10.5 ms side by side), so this
    * run measures the ceiling the machine sets, for the very code the workers run.
    */
   static TrainingRun trainSideBySide(String layers, MnistData.Arrays2d train, MnistData.Arrays2d test, int epochs,
@@ -96,11 +96,19 @@ final class PlainDl4j {
           MultiLayerNetwork net = nets.get(c);
           int[] order = orders.get(c);
           Random random = randoms.get(c);
+          boolean last = epoch == epochs;
           done.add(threads.submit(() -> {
-            shuffle(order, random);
-            ready.countDown();
-            await(go);
-            net.fit(new Minibatches(train, order, batchSize));
+            try {
+              shuffle(order, random);
+              ready.countDown();
+              await(go);
+              net.fit(new Minibatches(train, order, batchSize));
+            } finally {
+              if (last) {
+                // DL4J's workspaces belong to the thread, and this pool's threads end with the run
+                Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+              }
+            }
           }));
         }
         await(ready);
@@ -122,7 +130,20 @@ final class PlainDl4j {
       throw new IllegalStateException("a side-by-side training failed: " + e.getCause(), e.getCause());
     } finally {
       threads.shutdownNow();
-      nets.forEach(NetworkMemory::release);
+      // a copy still training after the other failed must stop before its parameters' memory is freed
+      if (awaitQuietly(threads)) {
+        nets.forEach(NetworkMemory::release);
+      }
+    }
+  }
+
+  /** Waits up to a minute for the pool's threads to end; false (and the memory left to the GC) if they do not. */
+  private static boolean awaitQuietly(java.util.concurrent.ExecutorService threads) {
+    try {
+      return threads.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

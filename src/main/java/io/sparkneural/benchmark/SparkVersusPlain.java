@@ -301,11 +301,17 @@ final class SparkVersusPlain {
     }
     double plain = Summary.median(ctx.plainCnnSpeeds);
     double sideBySide = Summary.median(ctx.sideBySideCnnSpeeds);
+    double spark = Summary.median(ctx.sparkCnnSpeeds);
     int workers = ctx.settings.workers();
-    return String.format(Locale.ROOT, " %d plain trainings side by side, no Spark and no averaging, reach %.2fx one "
-        + "thread: the same step on %d cores at once is slower than on one (section 5d has the machine's memory "
-        + "bandwidth from one core to all). spark-neural's median is %.2fx theirs.", workers, sideBySide / plain,
-        workers, Summary.median(ctx.sparkCnnSpeeds) / sideBySide);
+    return String.format(Locale.ROOT, " %d plain trainings side by side (no Spark, never averaged, each on 1/%d of the "
+        + "rows: a reference for throughput, not for accuracy) reach %.2fx one thread%s, what the machine gives "
+        + "the workers' code on %d cores; spark-neural's median is %.2fx theirs (their ranges: %s-%s against %s-%s).",
+        workers, workers, sideBySide / plain,
+        ctx.settings.runs("peak") ? " (section 5d: the machine's memory bandwidth from one core to all)" : "",
+        workers, spark / sideBySide, Report.count(java.util.Collections.min(ctx.sparkCnnSpeeds)),
+        Report.count(java.util.Collections.max(ctx.sparkCnnSpeeds)),
+        Report.count(java.util.Collections.min(ctx.sideBySideCnnSpeeds)),
+        Report.count(java.util.Collections.max(ctx.sideBySideCnnSpeeds)));
   }
 
   /** The contender of {@link PlainDl4j#trainSideBySide}, as the median table names it. */
