@@ -15,6 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -77,7 +83,7 @@ final class PlainDl4j {
       int epochs, int batchSize, double learningRate, long seed, int copies) {
     HeapSettling.settle();
     List<MultiLayerNetwork> nets = new ArrayList<>();
-    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(copies);
+    ExecutorService threads = Executors.newFixedThreadPool(copies);
     try {
       List<int[]> orders = new ArrayList<>();
       List<Random> randoms = new ArrayList<>();
@@ -89,9 +95,9 @@ final class PlainDl4j {
       List<TrainingRun.Point> curve = new ArrayList<>();
       double seconds = 0;
       for (int epoch = 1; epoch <= epochs; epoch++) {
-        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(copies);
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(copies);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < copies; c++) {
           MultiLayerNetwork net = nets.get(c);
           int[] order = orders.get(c);
@@ -114,7 +120,7 @@ final class PlainDl4j {
         await(ready);
         long start = System.nanoTime();
         go.countDown();
-        for (java.util.concurrent.Future<?> f : done) {
+        for (Future<?> f : done) {
           f.get();
         }
         seconds += (System.nanoTime() - start) / 1e9;
@@ -126,7 +132,7 @@ final class PlainDl4j {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the side-by-side trainings ran", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("a side-by-side training failed: " + e.getCause(), e.getCause());
     } finally {
       threads.shutdownNow();
@@ -138,9 +144,9 @@ final class PlainDl4j {
   }
 
   /** Waits up to a minute for the pool's threads to end; false (and the memory left to the GC) if they do not. */
-  private static boolean awaitQuietly(java.util.concurrent.ExecutorService threads) {
+  private static boolean awaitQuietly(ExecutorService threads) {
     try {
-      return threads.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+      return threads.awaitTermination(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -156,7 +162,7 @@ final class PlainDl4j {
     return order;
   }
 
-  private static void await(java.util.concurrent.CountDownLatch latch) {
+  private static void await(CountDownLatch latch) {
     try {
       latch.await();
     } catch (InterruptedException e) {
